@@ -1,0 +1,155 @@
+//! The local commands: render, probe, demo.
+
+use anyhow::{Context, Result, bail};
+use cutroom_media::{
+    Probe, RenderSettings, load_media, probe as probe_file, render as render_draft, synth,
+};
+use cutroom_process::Cancel;
+use cutroom_timeline::Draft;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub struct RenderArgs {
+    pub draft: PathBuf,
+    pub output: PathBuf,
+    pub media_dir: Option<PathBuf>,
+    pub preview: bool,
+    pub quality: String,
+    pub resolution: Option<u32>,
+    pub no_normalize: bool,
+}
+
+fn read_draft(path: &Path) -> Result<Draft> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    Draft::from_json(&text).with_context(|| format!("{} is not a valid draft", path.display()))
+}
+
+/// Raises `cancel` on Ctrl-C, so ffmpeg is stopped and no partial file is left.
+fn cancel_on_ctrl_c() -> Cancel {
+    let cancel = Cancel::new();
+    let c = cancel.clone();
+    let _ = ctrlc::set_handler(move || c.cancel());
+    cancel
+}
+
+pub fn render(a: RenderArgs) -> Result<()> {
+    let draft = read_draft(&a.draft)?;
+    let base = match a.media_dir {
+        Some(d) => d,
+        None => a.draft.parent().map(Path::to_path_buf).unwrap_or_default(),
+    };
+    let settings = RenderSettings {
+        quality: a.quality.parse().map_err(anyhow::Error::msg)?,
+        preview: a.preview,
+        short_side: a.resolution,
+        loudness: (!a.no_normalize).then_some(-14.0),
+    };
+    run_render(&draft, &base, &settings, &a.output)
+}
+
+fn run_render(
+    draft: &Draft,
+    media_dir: &Path,
+    settings: &RenderSettings,
+    out: &Path,
+) -> Result<()> {
+    let media = load_media(draft, |id| media_dir.join(id))?;
+    let bar = ProgressBar::new(1000).with_style(
+        ProgressStyle::with_template(
+            "{spinner} rendering [{bar:40}] {percent:>3}% {elapsed} (eta {eta})",
+        )
+        .expect("template")
+        .progress_chars("=> "),
+    );
+    let cancel = cancel_on_ctrl_c();
+    let mut last_logged = -1i64;
+    let mut progress = |p: f64| {
+        bar.set_position((p * 1000.0) as u64);
+        // The bar draws only on a terminal; log every 10% for everyone else.
+        let step = (p * 10.0).floor() as i64;
+        if step > last_logged {
+            last_logged = step;
+            tracing::info!("render {:.0}%", p * 100.0);
+        }
+    };
+    let result = render_draft(draft, &media, settings, out, &cancel, &mut progress);
+    bar.finish_and_clear();
+    let done = result?;
+    for w in &done.warnings {
+        eprintln!("note: {w}");
+    }
+    println!(
+        "{} — {}x{}, {} frames ({}), rendered in {:.1} s",
+        done.path.display(),
+        done.width,
+        done.height,
+        done.frames,
+        done.duration,
+        done.wall.as_secs_f64()
+    );
+    Ok(())
+}
+
+pub fn probe(file: &Path, json: bool) -> Result<()> {
+    let p = probe_file(file)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&p)?);
+    } else {
+        println!("{}", describe(file, &p));
+    }
+    Ok(())
+}
+
+fn describe(file: &Path, p: &Probe) -> String {
+    let mut s = format!("{}: {:?}", file.display(), p.kind).to_lowercase();
+    if let Some(d) = p.duration {
+        s.push_str(&format!(", {d}"));
+    }
+    if let Some(v) = &p.video {
+        s.push_str(&format!(
+            ", {} {}x{}",
+            v.codec, v.display_width, v.display_height
+        ));
+        if let Some(fps) = p.fps_f64() {
+            s.push_str(&format!(" @ {fps:.3} fps").replace(".000", ""));
+        }
+        if v.rotation != 0 {
+            s.push_str(&format!(" (rotated {}°)", v.rotation));
+        }
+    }
+    match &p.audio {
+        Some(a) => s.push_str(&format!(
+            ", {} {} Hz {} ch",
+            a.codec, a.sample_rate, a.channels
+        )),
+        None if p.video.is_some() => s.push_str(", no audio"),
+        None => {}
+    }
+    s.push_str(&format!(", {} bytes", p.size_bytes));
+    s
+}
+
+pub fn demo(out: &Path) -> Result<()> {
+    let t = Instant::now();
+    let media = out.join("media");
+    println!("Generating example footage in {} …", media.display());
+    synth::reference_media(&media)?;
+    let draft = Draft::from_json(cutroom_media::REFERENCE_DRAFT).map_err(anyhow::Error::msg)?;
+    let draft_path = out.join("reference.json");
+    std::fs::write(&draft_path, draft.to_json())?;
+    println!("Draft: {}", draft_path.display());
+    println!("{}", draft.summary());
+    let mp4 = out.join("reference.mp4");
+    run_render(&draft, &media, &RenderSettings::default(), &mp4)?;
+    if !mp4.is_file() {
+        bail!("the demo render left no file");
+    }
+    println!(
+        "Done in {:.1} s. Open {} to watch it.",
+        t.elapsed().as_secs_f64(),
+        mp4.display()
+    );
+    Ok(())
+}

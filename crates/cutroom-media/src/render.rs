@@ -1,0 +1,223 @@
+//! Running a render: probe the media a draft uses, plan, measure loudness, run ffmpeg
+//! with progress and cancellation, and check the file that comes out.
+
+use crate::error::MediaError;
+use crate::fonts::FontBook;
+use crate::plan::{self, MediaEntry, MediaMap, Plan, RenderSettings};
+use crate::probe::{Probe, ProbeError, probe};
+use cutroom_process::{Cancel, Command, Tool};
+use cutroom_timeline::{Draft, MediaKind, Ms};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What a finished render produced.
+#[derive(Debug)]
+pub struct Rendered {
+    pub path: PathBuf,
+    pub width: u32,
+    pub height: u32,
+    pub frames: u64,
+    pub duration: Ms,
+    /// Loudness gain applied to the mix (dB), when normalising.
+    pub gain_db: Option<f64>,
+    /// The output as ffprobe sees it.
+    pub probe: Probe,
+    pub wall: Duration,
+    /// Peak memory of the ffmpeg render process, KiB.
+    pub peak_rss_kib: u64,
+    pub warnings: Vec<String>,
+}
+
+/// Probes every media id the draft uses, resolving ids to files with `resolve`. Ids whose
+/// file does not exist are left out (validation then names the segment); files that exist
+/// but are not usable media are an error naming the first segment that uses them.
+pub fn load_media(
+    draft: &Draft,
+    resolve: impl Fn(&str) -> PathBuf,
+) -> Result<MediaMap, MediaError> {
+    let mut map = MediaMap::new();
+    for (ti, track) in draft.t.iter().enumerate() {
+        for (si, seg) in track.sg.iter().enumerate() {
+            let Some(id) = seg.src.as_deref() else {
+                continue;
+            };
+            if map.contains_key(id) || cutroom_timeline::validate::check_media_id(id).is_err() {
+                continue;
+            }
+            let path = resolve(id);
+            match probe(&path) {
+                Ok(p) => {
+                    map.insert(id.to_string(), MediaEntry { path, probe: p });
+                }
+                Err(ProbeError::Missing { .. }) => {}
+                Err(source) => {
+                    return Err(MediaError::Media {
+                        path: format!("t[{ti}].sg[{si}].src"),
+                        source,
+                    });
+                }
+            }
+        }
+    }
+    Ok(map)
+}
+
+/// How long a render may run: generous, but bounded.
+fn time_limit(duration: Ms) -> Duration {
+    Duration::from_secs(1800) + Duration::from_millis(duration.0.saturating_mul(20))
+}
+
+/// Renders `draft` to `out`. The file appears only when the render succeeded and checked
+/// out; on failure or cancellation nothing is left behind. `progress` gets 0–1.
+pub fn render(
+    draft: &Draft,
+    media: &MediaMap,
+    settings: &RenderSettings,
+    out: &Path,
+    cancel: &Cancel,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Rendered, MediaError> {
+    let started = Instant::now();
+    let work = tempfile::Builder::new()
+        .prefix("cutroom-render-")
+        .tempdir()
+        .map_err(MediaError::io("temporary folder"))?;
+    let plan = plan::build(draft, media, FontBook::system(), settings, work.path())?;
+    for font in &plan.fonts {
+        if !font.is_file() {
+            return Err(MediaError::Font(font.display().to_string()));
+        }
+    }
+    for f in &plan.text_files {
+        std::fs::write(work.path().join(&f.name), &f.content)
+            .map_err(MediaError::io("writing text files"))?;
+    }
+    for w in &plan.warnings {
+        tracing::warn!("{w}");
+    }
+    let limit = time_limit(plan.duration);
+    progress(0.0);
+    let gain_db = measure_gain(&plan, work.path(), cancel, limit)?;
+    progress(0.05);
+
+    let graph_file = work.path().join("graph.txt");
+    std::fs::write(&graph_file, plan.graph(gain_db))
+        .map_err(MediaError::io("writing the filter graph"))?;
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let partial = tempfile::Builder::new()
+        .prefix(".cutroom-")
+        .suffix(".mp4.part")
+        .tempfile_in(dir)
+        .map_err(MediaError::io(format!(
+            "creating the output in {}",
+            dir.display()
+        )))?;
+    let total_us = plan.duration.0 as f64 * 1000.0;
+    let run = Command::tool(Tool::Ffmpeg)?
+        .args(plan.render_args(&graph_file, partial.path()))
+        .timeout(limit)
+        .cancel(cancel)
+        .run_lines(|line| {
+            if let Some(us) = line
+                .strip_prefix("out_time_us=")
+                .and_then(|v| v.trim().parse::<f64>().ok())
+            {
+                progress(0.05 + 0.94 * (us / total_us).clamp(0.0, 1.0));
+            }
+        })?;
+    let produced = probe(partial.path())?;
+    verify(&plan, &produced)?;
+    partial.persist(out).map_err(|e| MediaError::Io {
+        what: format!("saving {}", out.display()),
+        source: e.error,
+    })?;
+    progress(1.0);
+    tracing::info!(out = %out.display(), wall = ?started.elapsed(), "rendered");
+    Ok(Rendered {
+        path: out.to_path_buf(),
+        width: plan.width,
+        height: plan.height,
+        frames: plan.frames,
+        duration: plan.duration,
+        gain_db,
+        probe: produced,
+        wall: started.elapsed(),
+        peak_rss_kib: run.peak_rss_kib,
+        warnings: plan.warnings.clone(),
+    })
+}
+
+/// Runs the audio-only pass and returns the gain that brings the mix to the target
+/// loudness without pushing true peaks over −1 dBTP.
+fn measure_gain(
+    plan: &Plan,
+    work: &Path,
+    cancel: &Cancel,
+    limit: Duration,
+) -> Result<Option<f64>, MediaError> {
+    let (Some(target), Some(graph)) = (plan.loudness, plan.measure_graph()) else {
+        return Ok(None);
+    };
+    let file = work.join("measure.txt");
+    std::fs::write(&file, graph).map_err(MediaError::io("writing the measuring graph"))?;
+    let out = Command::tool(Tool::Ffmpeg)?
+        .args(plan.measure_args(&file))
+        .timeout(limit)
+        .cancel(cancel)
+        .run()?;
+    Ok(gain_from_loudnorm(&out.stderr, target))
+}
+
+/// Reads loudnorm's JSON report and works out the linear gain.
+pub fn gain_from_loudnorm(stderr: &str, target: f64) -> Option<f64> {
+    let start = stderr.rfind('{')?;
+    let end = stderr[start..].find('}')? + start;
+    let v: serde_json::Value = serde_json::from_str(&stderr[start..=end]).ok()?;
+    let field = |k: &str| {
+        v.get(k)?
+            .as_str()?
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+    };
+    let integrated = field("input_i").filter(|i| *i > -70.0)?;
+    let mut gain = target - integrated;
+    if let Some(tp) = field("input_tp") {
+        gain = gain.min(-1.0 - tp);
+    }
+    Some(gain.clamp(-40.0, 30.0))
+}
+
+fn verify(plan: &Plan, p: &Probe) -> Result<(), MediaError> {
+    let fail = |m: String| Err(MediaError::Verify(m));
+    let Some(v) = &p.video else {
+        return fail("no video stream".into());
+    };
+    if p.kind != MediaKind::Video || v.codec != "h264" || v.pix_fmt.as_deref() != Some("yuv420p") {
+        return fail(format!(
+            "expected H.264 yuv420p video, got {} {:?}",
+            v.codec, v.pix_fmt
+        ));
+    }
+    if (v.width, v.height) != (plan.width, plan.height) {
+        return fail(format!(
+            "expected {}x{}, got {}x{}",
+            plan.width, plan.height, v.width, v.height
+        ));
+    }
+    if p.audio.as_ref().map(|a| a.codec.as_str()) != Some("aac") {
+        return fail("expected an AAC audio stream".into());
+    }
+    let frame_ms = 1000.0 / f64::from(plan.fps);
+    let got = p.duration.map_or(0.0, |d| d.0 as f64);
+    let want = plan.frames as f64 * frame_ms;
+    let slack = frame_ms * plan.pieces.max(1) as f64 + 1.0;
+    if (got - want).abs() > slack {
+        return fail(format!("expected {want:.0} ms of video, got {got:.0} ms"));
+    }
+    Ok(())
+}
