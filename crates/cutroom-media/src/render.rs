@@ -31,32 +31,34 @@ pub struct Rendered {
 /// Probes every media id the draft uses, resolving ids to files with `resolve`. Ids whose
 /// file does not exist are left out (validation then names the segment); files that exist
 /// but are not usable media are an error naming the first segment that uses them.
-pub fn load_media(
-    draft: &Draft,
-    resolve: impl Fn(&str) -> PathBuf,
-) -> Result<MediaMap, MediaError> {
-    let mut map = MediaMap::new();
+pub fn load_media(draft: &Draft, resolve: impl Fn(&str) -> PathBuf) -> Result<MediaMap, MediaError> {
+    // Each distinct id once, with the first segment that uses it.
+    let mut wanted: Vec<(String, String, PathBuf)> = Vec::new();
     for (ti, track) in draft.t.iter().enumerate() {
         for (si, seg) in track.sg.iter().enumerate() {
-            let Some(id) = seg.src.as_deref() else {
-                continue;
-            };
-            if map.contains_key(id) || cutroom_timeline::validate::check_media_id(id).is_err() {
+            let Some(id) = seg.src.as_deref() else { continue };
+            if wanted.iter().any(|(w, _, _)| w == id) || cutroom_timeline::validate::check_media_id(id).is_err() {
                 continue;
             }
-            let path = resolve(id);
-            match probe(&path) {
-                Ok(p) => {
-                    map.insert(id.to_string(), MediaEntry { path, probe: p });
-                }
-                Err(ProbeError::Missing { .. }) => {}
-                Err(source) => {
-                    return Err(MediaError::Media {
-                        path: format!("t[{ti}].sg[{si}].src"),
-                        source,
-                    });
-                }
+            wanted.push((id.to_string(), format!("t[{ti}].sg[{si}].src"), resolve(id)));
+        }
+    }
+    // Probe a few at a time: each probe mostly waits for ffprobe to start.
+    let mut probed: Vec<Result<Probe, ProbeError>> = Vec::with_capacity(wanted.len());
+    for batch in wanted.chunks(4) {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = batch.iter().map(|(_, _, path)| s.spawn(move || probe(path))).collect();
+            probed.extend(handles.into_iter().map(|h| h.join().expect("probe thread")));
+        });
+    }
+    let mut map = MediaMap::new();
+    for ((id, field, path), result) in wanted.into_iter().zip(probed) {
+        match result {
+            Ok(p) => {
+                map.insert(id, MediaEntry { path, probe: p });
             }
+            Err(ProbeError::Missing { .. }) => {}
+            Err(source) => return Err(MediaError::Media { path: field, source }),
         }
     }
     Ok(map)
@@ -168,26 +170,21 @@ fn measure_gain(
         .timeout(limit)
         .cancel(cancel)
         .run()?;
-    Ok(gain_from_loudnorm(&out.stderr, target))
+    Ok(gain_from_ebur128(&out.stderr, target))
 }
 
-/// Reads loudnorm's JSON report and works out the linear gain.
-pub fn gain_from_loudnorm(stderr: &str, target: f64) -> Option<f64> {
-    let start = stderr.rfind('{')?;
-    let end = stderr[start..].find('}')? + start;
-    let v: serde_json::Value = serde_json::from_str(&stderr[start..=end]).ok()?;
-    let field = |k: &str| {
-        v.get(k)?
-            .as_str()?
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|x| x.is_finite())
+/// Reads ebur128's summary (integrated loudness and true peak) and works out the linear gain
+/// that brings the mix to `target` LUFS without pushing true peaks over −1 dBTP.
+pub fn gain_from_ebur128(stderr: &str, target: f64) -> Option<f64> {
+    let summary = &stderr[stderr.rfind("Summary:")?..];
+    let value = |label: &str| -> Option<f64> {
+        let rest = &summary[summary.find(label)? + label.len()..];
+        rest.split_whitespace().next()?.parse::<f64>().ok().filter(|v| v.is_finite())
     };
-    let integrated = field("input_i").filter(|i| *i > -70.0)?;
+    let integrated = value("I:").filter(|i| *i > -70.0)?;
     let mut gain = target - integrated;
-    if let Some(tp) = field("input_tp") {
-        gain = gain.min(-1.0 - tp);
+    if let Some(peak) = value("Peak:") {
+        gain = gain.min(-1.0 - peak);
     }
     Some(gain.clamp(-40.0, 30.0))
 }
@@ -220,4 +217,24 @@ fn verify(plan: &Plan, p: &Probe) -> Result<(), MediaError> {
         return fail(format!("expected {want:.0} ms of video, got {got:.0} ms"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SUMMARY: &str = "[Parsed_ebur128_29 @ 0x55] Summary:\n\n  Integrated loudness:\n    I:         -19.2 LUFS\n    Threshold: -29.2 LUFS\n\n  Loudness range:\n    LRA:         0.3 LU\n\n  True peak:\n    Peak:      -11.0 dBFS";
+
+    #[test]
+    fn gain_reads_the_summary() {
+        let g = gain_from_ebur128(SUMMARY, -14.0).unwrap();
+        assert!((g - 5.2).abs() < 1e-9, "{g}");
+        // Limited by the true peak: −11 dBFS may rise by 10 dB at most.
+        let g = gain_from_ebur128(SUMMARY, -5.0).unwrap();
+        assert!((g - 10.0).abs() < 1e-9, "{g}");
+        // Silence gets no gain; garbage gets none either.
+        let silent = SUMMARY.replace("-19.2 LUFS", "-70.0 LUFS").replace("-11.0 dBFS", "-inf dBFS");
+        assert_eq!(gain_from_ebur128(&silent, -14.0), None);
+        assert_eq!(gain_from_ebur128("no summary here", -14.0), None);
+    }
 }

@@ -341,17 +341,19 @@ impl Plan {
 
     /// The audio-only graph that measures loudness, when there is any sound.
     pub fn measure_graph(&self) -> Option<String> {
-        let target = self.loudness?;
+        self.loudness?;
         let body = self.measure_graph.as_ref()?;
-        Some(format!(
-            "{body};\n[mix]loudnorm=I={}:TP=-1:LRA=11:print_format=json[aout]",
-            escape::num(target)
-        ))
+        // ebur128 measures integrated loudness and true peak in one cheap pass.
+        Some(format!("{body};\n[mix]ebur128=peak=true:framelog=verbose[aout]"))
     }
 
     fn input_args(&self, only_audio: bool) -> Vec<OsString> {
         let mut args = Vec::new();
         for input in self.inputs.iter().filter(|i| !only_audio || i.audio) {
+            if only_audio {
+                // Do not even open the pictures.
+                args.push("-vn".into());
+            }
             args.extend(input.options.iter().map(OsString::from));
             args.push("-i".into());
             args.push(input.path.clone().into_os_string());

@@ -1,0 +1,130 @@
+//! The `cutroom` binary as a user runs it: render, probe, errors.
+
+use cutroom_process::Command;
+use cutroom_testkit::{fixture, tempdir};
+use std::path::{Path, PathBuf};
+
+fn cutroom() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cutroom")).env("CUTROOM_LOG", "warn")
+}
+
+struct Run {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: Command) -> Run {
+    match cmd.run() {
+        Ok(o) => Run { ok: true, stdout: String::from_utf8_lossy(&o.stdout).into(), stderr: o.stderr },
+        Err(cutroom_process::ProcessError::Failed { stderr, .. }) => Run { ok: false, stdout: String::new(), stderr },
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// A folder with two clips and a draft using them.
+fn project(draft: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempdir();
+    let red = fixture("cli-red.mp4", Some("color=c=red:s=320x180:r=30"), Some("sine=frequency=440:sample_rate=48000"), 3.0);
+    let blue = fixture("cli-blue.mp4", Some("color=c=blue:s=320x180:r=30"), None, 3.0);
+    std::fs::copy(red, dir.path().join("red.mp4")).unwrap();
+    std::fs::copy(blue, dir.path().join("it's [blue]; ok.mp4")).unwrap();
+    let path = dir.path().join("draft.json");
+    std::fs::write(&path, draft).unwrap();
+    (dir, path)
+}
+
+const GOOD: &str = r#"{"canvas":{"w":180,"h":320},"t":[
+  {"tt":0,"sg":[{"src":"red.mp4","d":1500,"transition":{"kind":"wipe_left","d":500}},
+                {"src":"it's [blue]; ok.mp4","start":1000,"d":1500,"fit":"contain"}]},
+  {"tt":7,"sg":[{"text":"Hi: 100% [out]","d":1000,"style":{"size":20,"pos":"bottom"}}]}]}"#;
+
+#[test]
+fn render_writes_a_checked_mp4() {
+    let (dir, draft) = project(GOOD);
+    let out = dir.path().join("out.mp4");
+    let r = run(cutroom().arg("render").arg(&draft).arg("-o").arg(&out));
+    assert!(r.ok, "{}", r.stderr);
+    assert!(r.stdout.contains("180x320, 75 frames (2.5s)"), "{}", r.stdout);
+    let p = cutroom_testkit::probe(&out).unwrap();
+    assert_eq!(p.duration.unwrap().0, 2500);
+    // A preview in another folder, media resolved with --media-dir.
+    let other = tempdir();
+    let prev = other.path().join("p.mp4");
+    let r = run(cutroom().arg("render").arg(&draft).arg("-o").arg(&prev).arg("--preview").arg("--media-dir").arg(dir.path()));
+    assert!(r.ok, "{}", r.stderr);
+    let v = cutroom_testkit::probe(&prev).unwrap().video.unwrap();
+    assert_eq!((v.width, v.height), (360, 640));
+}
+
+/// An ffmpeg stand-in that records that it ran, complains and fails.
+fn fake_ffmpeg(dir: &Path) -> (PathBuf, PathBuf) {
+    let marker = dir.join("ffmpeg-ran");
+    let script = dir.join("fake-ffmpeg");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ntouch '{}'\necho 'first complaint' >&2\necho 'Conversion failed: the encoder exploded' >&2\nexit 1\n", marker.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (script, marker)
+}
+
+#[test]
+fn bad_drafts_are_refused_before_ffmpeg_starts() {
+    let cases = [
+        (GOOD.replace("\"d\":1000", "\"d\":0"), "t[1].sg[0].d: must be > 0"),
+        (GOOD.replace("\"tt\":7", "\"tt\":3"), "t[1].tt: unknown track type 3"),
+        (GOOD.replace("red.mp4", "missing.mp4"), "t[0].sg[0].src: media 'missing.mp4' not found"),
+        (GOOD.replace("red.mp4", "../red.mp4"), "t[0].sg[0].src: '../red.mp4' must be a relative media id"),
+        ("{\"t\": [".to_string(), "not valid JSON"),
+    ];
+    for (draft, message) in cases {
+        let (dir, path) = project(&draft);
+        let (ffmpeg, marker) = fake_ffmpeg(dir.path());
+        let out = dir.path().join("out.mp4");
+        let r = run(cutroom().env("CUTROOM_FFMPEG", &ffmpeg).arg("render").arg(&path).arg("-o").arg(&out));
+        assert!(!r.ok);
+        assert!(r.stderr.contains(message), "expected {message:?} in {}", r.stderr);
+        assert!(!marker.exists(), "ffmpeg ran for {message:?}");
+        assert!(!out.exists());
+    }
+}
+
+#[test]
+fn ffmpeg_failure_is_reported_with_its_last_lines() {
+    let (dir, path) = project(GOOD);
+    let (ffmpeg, marker) = fake_ffmpeg(dir.path());
+    let out = dir.path().join("out.mp4");
+    let r = run(cutroom().env("CUTROOM_FFMPEG", &ffmpeg).arg("render").arg(&path).arg("-o").arg(&out));
+    assert!(!r.ok);
+    assert!(marker.exists());
+    assert!(r.stderr.contains("first complaint") && r.stderr.contains("the encoder exploded"), "{}", r.stderr);
+    assert!(!out.exists());
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.iter().all(|n| !n.to_string_lossy().contains(".part")), "{left:?}");
+}
+
+#[test]
+fn probe_prints_a_summary_or_json() {
+    let (dir, _) = project(GOOD);
+    let r = run(cutroom().arg("probe").arg(dir.path().join("red.mp4")));
+    assert!(r.ok, "{}", r.stderr);
+    assert!(r.stdout.contains(": video, 3s, h264 320x180 @ 30 fps, aac 48000 Hz 1 ch"), "{}", r.stdout);
+    let r = run(cutroom().arg("probe").arg("--json").arg(dir.path().join("it's [blue]; ok.mp4")));
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["kind"], "video");
+    assert_eq!(v["duration"], 3000);
+    assert!(v["audio"].is_null());
+    std::fs::write(dir.path().join("fake.mp4"), "hello").unwrap();
+    let r = run(cutroom().arg("probe").arg(dir.path().join("fake.mp4")));
+    assert!(!r.ok);
+    assert!(r.stderr.contains("not a video, image or audio file"), "{}", r.stderr);
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let r = run(cutroom().arg("--help"));
+    insta::assert_snapshot!(r.stdout);
+}
