@@ -8,7 +8,11 @@ use std::process::ExitCode;
 
 /// cutroom — a self-hosted video studio: timelines in, H.264 MP4s out.
 #[derive(Parser)]
-#[command(name = "cutroom", version, about = "cutroom — a self-hosted video studio: timelines in, H.264 MP4s out.")]
+#[command(
+    name = "cutroom",
+    version,
+    about = "cutroom — a self-hosted video studio: timelines in, H.264 MP4s out."
+)]
 struct Cli {
     /// More log output (-v info, -vv debug).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]

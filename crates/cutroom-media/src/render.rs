@@ -31,13 +31,20 @@ pub struct Rendered {
 /// Probes every media id the draft uses, resolving ids to files with `resolve`. Ids whose
 /// file does not exist are left out (validation then names the segment); files that exist
 /// but are not usable media are an error naming the first segment that uses them.
-pub fn load_media(draft: &Draft, resolve: impl Fn(&str) -> PathBuf) -> Result<MediaMap, MediaError> {
+pub fn load_media(
+    draft: &Draft,
+    resolve: impl Fn(&str) -> PathBuf,
+) -> Result<MediaMap, MediaError> {
     // Each distinct id once, with the first segment that uses it.
     let mut wanted: Vec<(String, String, PathBuf)> = Vec::new();
     for (ti, track) in draft.t.iter().enumerate() {
         for (si, seg) in track.sg.iter().enumerate() {
-            let Some(id) = seg.src.as_deref() else { continue };
-            if wanted.iter().any(|(w, _, _)| w == id) || cutroom_timeline::validate::check_media_id(id).is_err() {
+            let Some(id) = seg.src.as_deref() else {
+                continue;
+            };
+            if wanted.iter().any(|(w, _, _)| w == id)
+                || cutroom_timeline::validate::check_media_id(id).is_err()
+            {
                 continue;
             }
             wanted.push((id.to_string(), format!("t[{ti}].sg[{si}].src"), resolve(id)));
@@ -47,7 +54,10 @@ pub fn load_media(draft: &Draft, resolve: impl Fn(&str) -> PathBuf) -> Result<Me
     let mut probed: Vec<Result<Probe, ProbeError>> = Vec::with_capacity(wanted.len());
     for batch in wanted.chunks(4) {
         std::thread::scope(|s| {
-            let handles: Vec<_> = batch.iter().map(|(_, _, path)| s.spawn(move || probe(path))).collect();
+            let handles: Vec<_> = batch
+                .iter()
+                .map(|(_, _, path)| s.spawn(move || probe(path)))
+                .collect();
             probed.extend(handles.into_iter().map(|h| h.join().expect("probe thread")));
         });
     }
@@ -58,7 +68,12 @@ pub fn load_media(draft: &Draft, resolve: impl Fn(&str) -> PathBuf) -> Result<Me
                 map.insert(id, MediaEntry { path, probe: p });
             }
             Err(ProbeError::Missing { .. }) => {}
-            Err(source) => return Err(MediaError::Media { path: field, source }),
+            Err(source) => {
+                return Err(MediaError::Media {
+                    path: field,
+                    source,
+                });
+            }
         }
     }
     Ok(map)
@@ -130,6 +145,7 @@ pub fn render(
                 progress(0.05 + 0.94 * (us / total_us).clamp(0.0, 1.0));
             }
         })?;
+    keep_for_debugging(work, &plan, &graph_file, out);
     let produced = probe(partial.path())?;
     verify(&plan, &produced)?;
     partial.persist(out).map_err(|e| MediaError::Io {
@@ -150,6 +166,25 @@ pub fn render(
         peak_rss_kib: run.peak_rss_kib,
         warnings: plan.warnings.clone(),
     })
+}
+
+/// With `CUTROOM_KEEP_WORK` set, keeps the render's work folder (filter graphs, text files)
+/// and writes the ffmpeg command into it, for reproducing a render by hand.
+fn keep_for_debugging(work: tempfile::TempDir, plan: &Plan, graph_file: &Path, out: &Path) {
+    if std::env::var_os("CUTROOM_KEEP_WORK").is_none() {
+        return;
+    }
+    let dir = work.keep();
+    let args: Vec<String> = plan
+        .render_args(graph_file, out)
+        .iter()
+        .map(|a| format!("'{}'", a.to_string_lossy().replace('\'', "'\\''")))
+        .collect();
+    let _ = std::fs::write(
+        dir.join("command.sh"),
+        format!("ffmpeg {}\n", args.join(" ")),
+    );
+    tracing::warn!("kept the render's work folder at {}", dir.display());
 }
 
 /// Runs the audio-only pass and returns the gain that brings the mix to the target
@@ -179,7 +214,11 @@ pub fn gain_from_ebur128(stderr: &str, target: f64) -> Option<f64> {
     let summary = &stderr[stderr.rfind("Summary:")?..];
     let value = |label: &str| -> Option<f64> {
         let rest = &summary[summary.find(label)? + label.len()..];
-        rest.split_whitespace().next()?.parse::<f64>().ok().filter(|v| v.is_finite())
+        rest.split_whitespace()
+            .next()?
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
     };
     let integrated = value("I:").filter(|i| *i > -70.0)?;
     let mut gain = target - integrated;
@@ -233,7 +272,9 @@ mod tests {
         let g = gain_from_ebur128(SUMMARY, -5.0).unwrap();
         assert!((g - 10.0).abs() < 1e-9, "{g}");
         // Silence gets no gain; garbage gets none either.
-        let silent = SUMMARY.replace("-19.2 LUFS", "-70.0 LUFS").replace("-11.0 dBFS", "-inf dBFS");
+        let silent = SUMMARY
+            .replace("-19.2 LUFS", "-70.0 LUFS")
+            .replace("-11.0 dBFS", "-inf dBFS");
         assert_eq!(gain_from_ebur128(&silent, -14.0), None);
         assert_eq!(gain_from_ebur128("no summary here", -14.0), None);
     }

@@ -344,7 +344,9 @@ impl Plan {
         self.loudness?;
         let body = self.measure_graph.as_ref()?;
         // ebur128 measures integrated loudness and true peak in one cheap pass.
-        Some(format!("{body};\n[mix]ebur128=peak=true:framelog=verbose[aout]"))
+        Some(format!(
+            "{body};\n[mix]ebur128=peak=true:framelog=verbose[aout]"
+        ))
     }
 
     fn input_args(&self, only_audio: bool) -> Vec<OsString> {

@@ -26,6 +26,9 @@ pub(crate) struct SegmentTiming {
     pub overlap_out: u64,
 }
 
+/// Above this many picture inputs, decoders run single-threaded.
+const MANY_INPUTS: usize = 4;
+
 struct Piece {
     label: String,
     frames: u64,
@@ -108,6 +111,17 @@ pub(crate) fn sequence(
     }
     if total > cursor {
         pieces.push(fill(g, geo, cursor, total - cursor));
+    }
+    // ffmpeg opens every input at once, each decoder with its own threads and frame pools.
+    // With many inputs, one thread each keeps memory down (the encoder has the cores anyway).
+    if timings.len() > MANY_INPUTS {
+        for t in &timings {
+            if let Some(i) = t.input {
+                inputs[i]
+                    .options
+                    .splice(0..0, ["-threads".to_string(), "1".to_string()]);
+            }
+        }
     }
     let count = pieces.len();
     let label = join(g, geo, pieces);

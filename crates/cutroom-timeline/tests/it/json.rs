@@ -85,3 +85,14 @@ fn broken_and_hostile_json_is_an_error_not_a_panic() {
     );
     assert!(Draft::from_json(&deep).is_err());
 }
+
+#[test]
+fn readme_example_is_valid_and_its_summary_is_as_documented() {
+    let readme = include_str!("../../../../README.md");
+    let start = readme.find("```json\n").expect("json block") + 8;
+    let end = start + readme[start..].find("```").expect("end of block");
+    let d = Draft::from_json(&readme[start..end]).unwrap();
+    d.validate().unwrap();
+    let line = format!("`{}`", d.summary());
+    assert!(readme.contains(&line), "README should show {line}");
+}
