@@ -11,15 +11,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 fn main() {
-    let runs: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(3);
+    let runs: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(3);
     let exe = std::env::current_exe().expect("current exe");
     let bin_dir = exe.parent().expect("bin dir");
-    let cutroom = std::env::var_os("CUTROOM_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| bin_dir.join("cutroom"));
+    let cutroom = std::env::var_os("CUTROOM_BIN").map(PathBuf::from).unwrap_or_else(|| bin_dir.join("cutroom"));
     assert!(
         cutroom.is_file(),
         "{} is missing: build it with `cargo build --release -p cutroom-cli`",
@@ -36,24 +31,12 @@ fn main() {
     let mut theirs = Vec::new();
     for i in 0..runs {
         // Alternate the order so neither always runs on a warmer machine.
-        let order = if i % 2 == 0 {
-            [true, false]
-        } else {
-            [false, true]
-        };
+        let order = if i % 2 == 0 { [true, false] } else { [false, true] };
         for cut in order {
             let out = work.join(if cut { "cutroom.mp4" } else { "hand.mp4" });
-            let result = if cut {
-                run_cutroom(&cutroom, &draft, &media, &out)
-            } else {
-                run_hand(&media, &out)
-            };
+            let result = if cut { run_cutroom(&cutroom, &draft, &media, &out) } else { run_hand(&media, &out) };
             check(&out);
-            let (name, list) = if cut {
-                ("cutroom", &mut ours)
-            } else {
-                ("hand-written ffmpeg", &mut theirs)
-            };
+            let (name, list) = if cut { ("cutroom", &mut ours) } else { ("hand-written ffmpeg", &mut theirs) };
             println!(
                 "run {}: {name:<20} {:>6.2} s  {:>5} MB peak",
                 i + 1,
@@ -73,20 +56,12 @@ fn main() {
     let (ow, tw) = (med(&ours, &wall), med(&theirs, &wall));
     let (om, tm) = (med(&ours, &mem), med(&theirs, &mem));
     println!();
-    println!(
-        "reference timeline: 21.4 s of 1080x1920 30 fps output, libx264 veryfast crf 23, AAC 160k"
-    );
+    println!("reference timeline: 21.4 s of 1080x1920 30 fps output, libx264 veryfast crf 23, AAC 160k");
     println!("median of {runs} runs      wall time    peak memory");
     println!("cutroom                 {ow:>8.2} s   {om:>8.0} MB");
     println!("hand-written ffmpeg     {tw:>8.2} s   {tm:>8.0} MB");
-    println!(
-        "ratio (cutroom / hand)  {:>8.2}     {:>8.2}     (target ≤ 1.10 for both)",
-        ow / tw,
-        om / tm
-    );
-    println!(
-        "cutroom's time includes its loudness-measuring pass, which the hand-written command skips."
-    );
+    println!("ratio (cutroom / hand)  {:>8.2}     {:>8.2}     (target ≤ 1.10 for both)", ow / tw, om / tm);
+    println!("cutroom's time includes its loudness-measuring pass, which the hand-written command skips.");
 }
 
 fn run_cutroom(cutroom: &Path, draft: &Path, media: &Path, out: &Path) -> Output {
@@ -120,32 +95,17 @@ fn run_hand(media: &Path, out: &Path) -> Output {
          [3:a]atrim=0:21.4,volume=0.35,afade=t=out:st=20.4:d=1[m];\
          [ax2][m]amix=inputs=2:duration=first:normalize=0[aout]"
     );
-    let mut cmd = Command::tool(Tool::Ffmpeg).expect("ffmpeg").args([
-        "-hide_banner",
-        "-nostdin",
-        "-y",
-        "-v",
-        "error",
-    ]);
+    let mut cmd = Command::tool(Tool::Ffmpeg).expect("ffmpeg").args(["-hide_banner", "-nostdin", "-y", "-v", "error"]);
     for f in ["clip_a.mp4", "clip_b.mp4", "clip_c.mp4", "music.wav"] {
         cmd = cmd.arg("-i").arg(media.join(f));
     }
-    cmd.args([
-        "-filter_complex",
-        &graph,
-        "-map",
-        "[vout]",
-        "-map",
-        "[aout]",
-    ])
-    .args([
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p",
-    ])
-    .args(["-c:a", "aac", "-b:a", "160k", "-movflags", "+faststart"])
-    .arg(out)
-    .timeout(Duration::from_secs(900))
-    .run()
-    .expect("hand-written ffmpeg")
+    cmd.args(["-filter_complex", &graph, "-map", "[vout]", "-map", "[aout]"])
+        .args(["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"])
+        .args(["-c:a", "aac", "-b:a", "160k", "-movflags", "+faststart"])
+        .arg(out)
+        .timeout(Duration::from_secs(900))
+        .run()
+        .expect("hand-written ffmpeg")
 }
 
 /// Both renders must be the same timeline: 21.4 s of 1080x1920.

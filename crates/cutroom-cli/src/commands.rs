@@ -1,28 +1,40 @@
 //! The local commands: render, probe, demo.
 
 use anyhow::{Context, Result, bail};
-use cutroom_media::{
-    Probe, RenderSettings, load_media, probe as probe_file, render as render_draft, synth,
-};
+use cutroom_media::{Probe, RenderSettings, load_media, probe as probe_file, render as render_draft, synth};
 use cutroom_process::Cancel;
 use cutroom_timeline::Draft;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// Arguments of `cutroom render`.
+#[derive(clap::Args)]
 pub struct RenderArgs {
+    /// The draft file.
     pub draft: PathBuf,
+    /// Where to write the MP4.
+    #[arg(short, long)]
     pub output: PathBuf,
+    /// Where media ids resolve to files (default: the draft's folder).
+    #[arg(long)]
     pub media_dir: Option<PathBuf>,
+    /// A fast, small preview (360 px on the shorter side).
+    #[arg(long)]
     pub preview: bool,
+    /// high, medium or low.
+    #[arg(long, default_value = "high")]
     pub quality: String,
+    /// Scale so the shorter side has this many pixels (720, 1080, 2160 for 4K, …).
+    #[arg(long)]
     pub resolution: Option<u32>,
+    /// Leave the mix's loudness as it is (default: normalise to −14 LUFS).
+    #[arg(long)]
     pub no_normalize: bool,
 }
 
 fn read_draft(path: &Path) -> Result<Draft> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     Draft::from_json(&text).with_context(|| format!("{} is not a valid draft", path.display()))
 }
 
@@ -49,19 +61,12 @@ pub fn render(a: RenderArgs) -> Result<()> {
     run_render(&draft, &base, &settings, &a.output)
 }
 
-fn run_render(
-    draft: &Draft,
-    media_dir: &Path,
-    settings: &RenderSettings,
-    out: &Path,
-) -> Result<()> {
+fn run_render(draft: &Draft, media_dir: &Path, settings: &RenderSettings, out: &Path) -> Result<()> {
     let media = load_media(draft, |id| media_dir.join(id))?;
     let bar = ProgressBar::new(1000).with_style(
-        ProgressStyle::with_template(
-            "{spinner} rendering [{bar:40}] {percent:>3}% {elapsed} (eta {eta})",
-        )
-        .expect("template")
-        .progress_chars("=> "),
+        ProgressStyle::with_template("{spinner} rendering [{bar:40}] {percent:>3}% {elapsed} (eta {eta})")
+            .expect("template")
+            .progress_chars("=> "),
     );
     let cancel = cancel_on_ctrl_c();
     let mut last_logged = -1i64;
@@ -108,10 +113,7 @@ fn describe(file: &Path, p: &Probe) -> String {
         s.push_str(&format!(", {d}"));
     }
     if let Some(v) = &p.video {
-        s.push_str(&format!(
-            ", {} {}x{}",
-            v.codec, v.display_width, v.display_height
-        ));
+        s.push_str(&format!(", {} {}x{}", v.codec, v.display_width, v.display_height));
         if let Some(fps) = p.fps_f64() {
             s.push_str(&format!(" @ {fps:.3} fps").replace(".000", ""));
         }
@@ -120,10 +122,7 @@ fn describe(file: &Path, p: &Probe) -> String {
         }
     }
     match &p.audio {
-        Some(a) => s.push_str(&format!(
-            ", {} {} Hz {} ch",
-            a.codec, a.sample_rate, a.channels
-        )),
+        Some(a) => s.push_str(&format!(", {} {} Hz {} ch", a.codec, a.sample_rate, a.channels)),
         None if p.video.is_some() => s.push_str(", no audio"),
         None => {}
     }
@@ -146,10 +145,6 @@ pub fn demo(out: &Path) -> Result<()> {
     if !mp4.is_file() {
         bail!("the demo render left no file");
     }
-    println!(
-        "Done in {:.1} s. Open {} to watch it.",
-        t.elapsed().as_secs_f64(),
-        mp4.display()
-    );
+    println!("Done in {:.1} s. Open {} to watch it.", t.elapsed().as_secs_f64(), mp4.display());
     Ok(())
 }

@@ -16,16 +16,8 @@ struct Run {
 
 fn run(cmd: Command) -> Run {
     match cmd.run() {
-        Ok(o) => Run {
-            ok: true,
-            stdout: String::from_utf8_lossy(&o.stdout).into(),
-            stderr: o.stderr,
-        },
-        Err(cutroom_process::ProcessError::Failed { stderr, .. }) => Run {
-            ok: false,
-            stdout: String::new(),
-            stderr,
-        },
+        Ok(o) => Run { ok: true, stdout: String::from_utf8_lossy(&o.stdout).into(), stderr: o.stderr },
+        Err(cutroom_process::ProcessError::Failed { stderr, .. }) => Run { ok: false, stdout: String::new(), stderr },
         Err(e) => panic!("{e}"),
     }
 }
@@ -33,18 +25,9 @@ fn run(cmd: Command) -> Run {
 /// A folder with two clips and a draft using them.
 fn project(draft: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempdir();
-    let red = fixture(
-        "cli-red.mp4",
-        Some("color=c=red:s=320x180:r=30"),
-        Some("sine=frequency=440:sample_rate=48000"),
-        3.0,
-    );
-    let blue = fixture(
-        "cli-blue.mp4",
-        Some("color=c=blue:s=320x180:r=30"),
-        None,
-        3.0,
-    );
+    let red =
+        fixture("cli-red.mp4", Some("color=c=red:s=320x180:r=30"), Some("sine=frequency=440:sample_rate=48000"), 3.0);
+    let blue = fixture("cli-blue.mp4", Some("color=c=blue:s=320x180:r=30"), None, 3.0);
     std::fs::copy(red, dir.path().join("red.mp4")).unwrap();
     std::fs::copy(blue, dir.path().join("it's [blue]; ok.mp4")).unwrap();
     let path = dir.path().join("draft.json");
@@ -63,11 +46,7 @@ fn render_writes_a_checked_mp4() {
     let out = dir.path().join("out.mp4");
     let r = run(cutroom().arg("render").arg(&draft).arg("-o").arg(&out));
     assert!(r.ok, "{}", r.stderr);
-    assert!(
-        r.stdout.contains("180x320, 75 frames (2.5s)"),
-        "{}",
-        r.stdout
-    );
+    assert!(r.stdout.contains("180x320, 75 frames (2.5s)"), "{}", r.stdout);
     let p = cutroom_testkit::probe(&out).unwrap();
     assert_eq!(p.duration.unwrap().0, 2500);
     // A preview in another folder, media resolved with --media-dir.
@@ -103,40 +82,19 @@ fn fake_ffmpeg(dir: &Path) -> (PathBuf, PathBuf) {
 #[test]
 fn bad_drafts_are_refused_before_ffmpeg_starts() {
     let cases = [
-        (
-            GOOD.replace("\"d\":1000", "\"d\":0"),
-            "t[1].sg[0].d: must be > 0",
-        ),
-        (
-            GOOD.replace("\"tt\":7", "\"tt\":3"),
-            "t[1].tt: unknown track type 3",
-        ),
-        (
-            GOOD.replace("red.mp4", "missing.mp4"),
-            "t[0].sg[0].src: media 'missing.mp4' not found",
-        ),
-        (
-            GOOD.replace("red.mp4", "../red.mp4"),
-            "t[0].sg[0].src: '../red.mp4' must be a relative media id",
-        ),
+        (GOOD.replace("\"d\":1000", "\"d\":0"), "t[1].sg[0].d: must be > 0"),
+        (GOOD.replace("\"tt\":7", "\"tt\":3"), "t[1].tt: unknown track type 3"),
+        (GOOD.replace("red.mp4", "missing.mp4"), "t[0].sg[0].src: media 'missing.mp4' not found"),
+        (GOOD.replace("red.mp4", "../red.mp4"), "t[0].sg[0].src: '../red.mp4' must be a relative media id"),
         ("{\"t\": [".to_string(), "not valid JSON"),
     ];
     for (draft, message) in cases {
         let (dir, path) = project(&draft);
         let (ffmpeg, marker) = fake_ffmpeg(dir.path());
         let out = dir.path().join("out.mp4");
-        let r = run(cutroom()
-            .env("CUTROOM_FFMPEG", &ffmpeg)
-            .arg("render")
-            .arg(&path)
-            .arg("-o")
-            .arg(&out));
+        let r = run(cutroom().env("CUTROOM_FFMPEG", &ffmpeg).arg("render").arg(&path).arg("-o").arg(&out));
         assert!(!r.ok);
-        assert!(
-            r.stderr.contains(message),
-            "expected {message:?} in {}",
-            r.stderr
-        );
+        assert!(r.stderr.contains(message), "expected {message:?} in {}", r.stderr);
         assert!(!marker.exists(), "ffmpeg ran for {message:?}");
         assert!(!out.exists());
     }
@@ -147,28 +105,13 @@ fn ffmpeg_failure_is_reported_with_its_last_lines() {
     let (dir, path) = project(GOOD);
     let (ffmpeg, marker) = fake_ffmpeg(dir.path());
     let out = dir.path().join("out.mp4");
-    let r = run(cutroom()
-        .env("CUTROOM_FFMPEG", &ffmpeg)
-        .arg("render")
-        .arg(&path)
-        .arg("-o")
-        .arg(&out));
+    let r = run(cutroom().env("CUTROOM_FFMPEG", &ffmpeg).arg("render").arg(&path).arg("-o").arg(&out));
     assert!(!r.ok);
     assert!(marker.exists());
-    assert!(
-        r.stderr.contains("first complaint") && r.stderr.contains("the encoder exploded"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("first complaint") && r.stderr.contains("the encoder exploded"), "{}", r.stderr);
     assert!(!out.exists());
-    let left: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert!(
-        left.iter().all(|n| !n.to_string_lossy().contains(".part")),
-        "{left:?}"
-    );
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.iter().all(|n| !n.to_string_lossy().contains(".part")), "{left:?}");
 }
 
 #[test]
@@ -176,16 +119,8 @@ fn probe_prints_a_summary_or_json() {
     let (dir, _) = project(GOOD);
     let r = run(cutroom().arg("probe").arg(dir.path().join("red.mp4")));
     assert!(r.ok, "{}", r.stderr);
-    assert!(
-        r.stdout
-            .contains(": video, 3s, h264 320x180 @ 30 fps, aac 48000 Hz 1 ch"),
-        "{}",
-        r.stdout
-    );
-    let r = run(cutroom()
-        .arg("probe")
-        .arg("--json")
-        .arg(dir.path().join("it's [blue]; ok.mp4")));
+    assert!(r.stdout.contains(": video, 3s, h264 320x180 @ 30 fps, aac 48000 Hz 1 ch"), "{}", r.stdout);
+    let r = run(cutroom().arg("probe").arg("--json").arg(dir.path().join("it's [blue]; ok.mp4")));
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["kind"], "video");
     assert_eq!(v["duration"], 3000);
@@ -193,11 +128,7 @@ fn probe_prints_a_summary_or_json() {
     std::fs::write(dir.path().join("fake.mp4"), "hello").unwrap();
     let r = run(cutroom().arg("probe").arg(dir.path().join("fake.mp4")));
     assert!(!r.ok);
-    assert!(
-        r.stderr.contains("not a video, image or audio file"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("not a video, image or audio file"), "{}", r.stderr);
 }
 
 #[test]

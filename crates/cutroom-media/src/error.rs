@@ -30,10 +30,7 @@ pub enum MediaError {
     #[error("the rendered file is not what was planned: {0}")]
     Verify(String),
     #[error("{what}: {source}")]
-    Io {
-        what: String,
-        source: std::io::Error,
-    },
+    Io { what: String, source: std::io::Error },
 }
 
 impl From<ProcessError> for MediaError {
@@ -64,9 +61,7 @@ impl MediaError {
     pub fn is_client_error(&self) -> bool {
         match self {
             MediaError::Plan(_) => true,
-            MediaError::Media { source, .. } | MediaError::Probe(source) => {
-                source.is_client_error()
-            }
+            MediaError::Media { source, .. } | MediaError::Probe(source) => source.is_client_error(),
             _ => false,
         }
     }

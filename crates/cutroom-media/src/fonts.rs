@@ -39,9 +39,7 @@ fn canonical(family: &str) -> Option<&'static str> {
         "" | "sans" | "sans-serif" | "default" | "dejavu sans" | "dejavusans" => "dejavu sans",
         "serif" | "dejavu serif" => "dejavu serif",
         "mono" | "monospace" | "dejavu sans mono" => "dejavu sans mono",
-        _ if f.starts_with("noto sans cjk") || f == "cjk" || f.starts_with("noto sans sc") => {
-            CJK_FAMILY
-        }
+        _ if f.starts_with("noto sans cjk") || f == "cjk" || f.starts_with("noto sans sc") => CJK_FAMILY,
         _ => return None,
     })
 }
@@ -57,35 +55,22 @@ impl FontBook {
     pub fn system() -> &'static FontBook {
         static BOOK: OnceLock<FontBook> = OnceLock::new();
         BOOK.get_or_init(|| {
-            let mut dirs: Vec<PathBuf> = std::env::var_os("CUTROOM_FONT_DIR")
-                .map(PathBuf::from)
-                .into_iter()
-                .collect();
+            let mut dirs: Vec<PathBuf> = std::env::var_os("CUTROOM_FONT_DIR").map(PathBuf::from).into_iter().collect();
             dirs.extend(DIRS.iter().map(PathBuf::from));
             FontBook::in_dirs(dirs)
         })
     }
 
     pub fn in_dirs(dirs: Vec<PathBuf>) -> FontBook {
-        FontBook {
-            dirs,
-            loaded: Mutex::new(HashMap::new()),
-        }
+        FontBook { dirs, loaded: Mutex::new(HashMap::new()) }
     }
 
     fn find(&self, family: &str, bold: bool) -> Option<PathBuf> {
         let files = [bold, false]
             .iter()
-            .filter_map(|b| {
-                FACES
-                    .iter()
-                    .find(|(f, fb, _)| *f == family && fb == b)
-                    .map(|(_, _, n)| *n)
-            })
+            .filter_map(|b| FACES.iter().find(|(f, fb, _)| *f == family && fb == b).map(|(_, _, n)| *n))
             .collect::<Vec<_>>();
-        files
-            .iter()
-            .find_map(|name| self.dirs.iter().map(|d| d.join(name)).find(|p| p.is_file()))
+        files.iter().find_map(|name| self.dirs.iter().map(|d| d.join(name)).find(|p| p.is_file()))
     }
 
     fn font(&self, path: &Path) -> Option<Arc<FontVec>> {
@@ -103,17 +88,9 @@ impl FontBook {
 impl Fonts for FontBook {
     fn face(&self, family: &str, bold: bool, cjk: bool) -> FaceChoice {
         let wanted = canonical(family);
-        let key = if cjk {
-            CJK_FAMILY
-        } else {
-            wanted.unwrap_or(DEFAULT_FAMILY)
-        };
-        let substituted = (wanted.is_none() && !cjk).then(|| {
-            format!(
-                "font '{}' is not available; DejaVu Sans was used",
-                family.trim()
-            )
-        });
+        let key = if cjk { CJK_FAMILY } else { wanted.unwrap_or(DEFAULT_FAMILY) };
+        let substituted = (wanted.is_none() && !cjk)
+            .then(|| format!("font '{}' is not available; DejaVu Sans was used", family.trim()));
         let path = self
             .find(key, bold)
             .or_else(|| self.find(DEFAULT_FAMILY, bold))

@@ -65,19 +65,12 @@ impl Probe {
 
     /// What draft validation needs to know.
     pub fn facts(&self) -> MediaFacts {
-        MediaFacts {
-            kind: self.kind,
-            duration: self.duration,
-            has_audio: self.has_audio(),
-        }
+        MediaFacts { kind: self.kind, duration: self.duration, has_audio: self.has_audio() }
     }
 
     /// Frames per second as a float, for display.
     pub fn fps_f64(&self) -> Option<f64> {
-        self.video
-            .as_ref()?
-            .fps
-            .map(|(n, d)| f64::from(n) / f64::from(d))
+        self.video.as_ref()?.fps.map(|(n, d)| f64::from(n) / f64::from(d))
     }
 }
 
@@ -90,32 +83,18 @@ pub enum ProbeError {
     Empty { path: String },
     #[error("{path}: not a video, image or audio file{}", detail_suffix(detail))]
     NotMedia { path: String, detail: String },
-    #[error(
-        "{path}: looks like {what} but is truncated or corrupt{}",
-        detail_suffix(detail)
-    )]
-    Corrupt {
-        path: String,
-        what: &'static str,
-        detail: String,
-    },
+    #[error("{path}: looks like {what} but is truncated or corrupt{}", detail_suffix(detail))]
+    Corrupt { path: String, what: &'static str, detail: String },
     #[error("{path}: {reason}")]
     Unsupported { path: String, reason: String },
     #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
     #[error(transparent)]
     Tool(#[from] ProcessError),
 }
 
 fn detail_suffix(d: &str) -> String {
-    if d.is_empty() {
-        String::new()
-    } else {
-        format!(" ({d})")
-    }
+    if d.is_empty() { String::new() } else { format!(" ({d})") }
 }
 
 impl ProbeError {
@@ -141,33 +120,17 @@ impl ProbeError {
 pub fn probe(path: &Path) -> Result<Probe, ProbeError> {
     let shown = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => ProbeError::Missing {
-            path: shown.clone(),
-        },
-        _ => ProbeError::Io {
-            path: shown.clone(),
-            source,
-        },
+        std::io::ErrorKind::NotFound => ProbeError::Missing { path: shown.clone() },
+        _ => ProbeError::Io { path: shown.clone(), source },
     })?;
     if !meta.is_file() {
-        return Err(ProbeError::NotMedia {
-            path: shown,
-            detail: "not a regular file".into(),
-        });
+        return Err(ProbeError::NotMedia { path: shown, detail: "not a regular file".into() });
     }
     if meta.len() == 0 {
         return Err(ProbeError::Empty { path: shown });
     }
     let run = Command::tool(Tool::Ffprobe)?
-        .args([
-            "-v",
-            "error",
-            "-hide_banner",
-            "-print_format",
-            "json",
-            "-show_format",
-            "-show_streams",
-        ])
+        .args(["-v", "error", "-hide_banner", "-print_format", "json", "-show_format", "-show_streams"])
         .arg(path)
         .timeout(PROBE_TIMEOUT)
         .run();
@@ -176,15 +139,8 @@ pub fn probe(path: &Path) -> Result<Probe, ProbeError> {
         Err(ProcessError::Failed { stderr, .. }) => {
             let detail = last_line(&stderr);
             match sniff(path) {
-                Some(what) => Err(ProbeError::Corrupt {
-                    path: shown,
-                    what,
-                    detail,
-                }),
-                None => Err(ProbeError::NotMedia {
-                    path: shown,
-                    detail,
-                }),
+                Some(what) => Err(ProbeError::Corrupt { path: shown, what, detail }),
+                None => Err(ProbeError::NotMedia { path: shown, detail }),
             }
         }
         Err(e) => Err(e.into()),
@@ -192,11 +148,7 @@ pub fn probe(path: &Path) -> Result<Probe, ProbeError> {
 }
 
 fn last_line(stderr: &str) -> String {
-    let line = stderr
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("");
+    let line = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
     // ffprobe prefixes the path; the user knows which file it is.
     let line = line.rsplit_once(": ").map_or(line, |(_, msg)| msg);
     line.trim().chars().take(200).collect()
@@ -205,9 +157,7 @@ fn last_line(stderr: &str) -> String {
 /// Recognises a media container by its first bytes.
 fn sniff(path: &Path) -> Option<&'static str> {
     let mut head = [0u8; 16];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .ok()?;
+    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
     sniff_bytes(&head[..n])
 }
 
@@ -275,9 +225,7 @@ struct RawStream {
     side_data_list: Vec<serde_json::Value>,
 }
 
-const IMAGE_CODECS: &[&str] = &[
-    "png", "mjpeg", "jpegls", "bmp", "webp", "tiff", "gif", "pam", "ppm", "qoi",
-];
+const IMAGE_CODECS: &[&str] = &["png", "mjpeg", "jpegls", "bmp", "webp", "tiff", "gif", "pam", "ppm", "qoi"];
 
 fn secs_to_ms(s: &str) -> Option<Ms> {
     let v: f64 = s.trim().parse().ok()?;
@@ -291,10 +239,7 @@ fn ratio(s: &str) -> Option<(u32, u32)> {
 }
 
 fn rotation_of(s: &RawStream) -> u32 {
-    let from_side = s
-        .side_data_list
-        .iter()
-        .find_map(|v| v.get("rotation").and_then(serde_json::Value::as_f64));
+    let from_side = s.side_data_list.iter().find_map(|v| v.get("rotation").and_then(serde_json::Value::as_f64));
     let from_tag = s.tags.get("rotate").and_then(|r| r.parse::<f64>().ok());
     let deg = from_side.or(from_tag).unwrap_or(0.0).round() as i64;
     deg.rem_euclid(360) as u32
@@ -302,28 +247,19 @@ fn rotation_of(s: &RawStream) -> u32 {
 
 /// Turns ffprobe's JSON into a [`Probe`], or says why the file is unusable.
 pub fn parse(path: &str, json: &[u8], size_bytes: u64) -> Result<Probe, ProbeError> {
-    let unsupported = |reason: String| ProbeError::Unsupported {
-        path: path.to_string(),
-        reason,
-    };
+    let unsupported = |reason: String| ProbeError::Unsupported { path: path.to_string(), reason };
     let raw: Raw = serde_json::from_slice(json).map_err(|e| ProbeError::NotMedia {
         path: path.to_string(),
         detail: format!("unreadable probe output: {e}"),
     })?;
-    let format = raw
-        .format
-        .as_ref()
-        .map(|f| f.format_name.clone())
-        .unwrap_or_default();
-    let picture = raw.streams.iter().find(|s| {
-        s.codec_type == "video" && s.disposition.get("attached_pic").copied().unwrap_or(0) == 0
-    });
+    let format = raw.format.as_ref().map(|f| f.format_name.clone()).unwrap_or_default();
+    let picture = raw
+        .streams
+        .iter()
+        .find(|s| s.codec_type == "video" && s.disposition.get("attached_pic").copied().unwrap_or(0) == 0);
     let sound = raw.streams.iter().find(|s| s.codec_type == "audio");
     if picture.is_none() && sound.is_none() {
-        return Err(ProbeError::NotMedia {
-            path: path.to_string(),
-            detail: "no video or audio stream".into(),
-        });
+        return Err(ProbeError::NotMedia { path: path.to_string(), detail: "no video or audio stream".into() });
     }
     let video = match picture {
         None => None,
@@ -332,32 +268,17 @@ pub fn parse(path: &str, json: &[u8], size_bytes: u64) -> Result<Probe, ProbeErr
                 (Some(w), Some(h)) if w > 0 && h > 0 => (w, h),
                 _ => return Err(unsupported("the video stream has no frame size".into())),
             };
-            if w > MAX_INPUT_EDGE
-                || h > MAX_INPUT_EDGE
-                || u64::from(w) * u64::from(h) > MAX_INPUT_PIXELS
-            {
+            if w > MAX_INPUT_EDGE || h > MAX_INPUT_EDGE || u64::from(w) * u64::from(h) > MAX_INPUT_PIXELS {
                 return Err(unsupported(format!(
                     "{w}x{h} is too large (at most {MAX_INPUT_EDGE} px a side and {} megapixels)",
                     MAX_INPUT_PIXELS / 1_000_000
                 )));
             }
-            let sar = s
-                .sample_aspect_ratio
-                .as_deref()
-                .and_then(ratio)
-                .unwrap_or((1, 1));
+            let sar = s.sample_aspect_ratio.as_deref().and_then(ratio).unwrap_or((1, 1));
             let rotation = rotation_of(s);
             let shown_w = ((u64::from(w) * u64::from(sar.0) / u64::from(sar.1)).max(1)) as u32;
-            let (display_width, display_height) = if rotation % 180 == 90 {
-                (h, shown_w)
-            } else {
-                (shown_w, h)
-            };
-            let fps = s
-                .avg_frame_rate
-                .as_deref()
-                .and_then(ratio)
-                .or_else(|| s.r_frame_rate.as_deref().and_then(ratio));
+            let (display_width, display_height) = if rotation % 180 == 90 { (h, shown_w) } else { (shown_w, h) };
+            let fps = s.avg_frame_rate.as_deref().and_then(ratio).or_else(|| s.r_frame_rate.as_deref().and_then(ratio));
             Some(VideoStream {
                 codec: s.codec_name.clone(),
                 width: w,
@@ -374,20 +295,11 @@ pub fn parse(path: &str, json: &[u8], size_bytes: u64) -> Result<Probe, ProbeErr
     };
     let audio = sound.map(|s| AudioStream {
         codec: s.codec_name.clone(),
-        sample_rate: s
-            .sample_rate
-            .as_deref()
-            .and_then(|r| r.parse().ok())
-            .unwrap_or(0),
+        sample_rate: s.sample_rate.as_deref().and_then(|r| r.parse().ok()).unwrap_or(0),
         channels: s.channels.unwrap_or(0),
     });
-    let format_duration = raw
-        .format
-        .as_ref()
-        .and_then(|f| f.duration.as_deref())
-        .and_then(secs_to_ms);
-    let stream_duration =
-        |s: Option<&RawStream>| s.and_then(|s| s.duration.as_deref()).and_then(secs_to_ms);
+    let format_duration = raw.format.as_ref().and_then(|f| f.duration.as_deref()).and_then(secs_to_ms);
+    let stream_duration = |s: Option<&RawStream>| s.and_then(|s| s.duration.as_deref()).and_then(secs_to_ms);
     let kind = match (&video, picture) {
         (Some(v), Some(p)) => {
             let still_format = format.ends_with("_pipe") || format == "image2" || format == "gif";
@@ -411,21 +323,12 @@ pub fn parse(path: &str, json: &[u8], size_bytes: u64) -> Result<Probe, ProbeErr
                 return Err(unsupported("its duration is unknown or zero".into()));
             }
             Some(d) if d > MAX_INPUT_DURATION => {
-                return Err(unsupported(format!(
-                    "it is {d} long; the limit is {MAX_INPUT_DURATION}"
-                )));
+                return Err(unsupported(format!("it is {d} long; the limit is {MAX_INPUT_DURATION}")));
             }
             _ => {}
         }
     }
-    Ok(Probe {
-        format,
-        kind,
-        duration,
-        size_bytes,
-        video,
-        audio,
-    })
+    Ok(Probe { format, kind, duration, size_bytes, video, audio })
 }
 
 #[cfg(test)]
@@ -455,10 +358,7 @@ mod tests {
         assert_eq!(p.kind, MediaKind::Video);
         assert_eq!(p.duration, Some(Ms(10_010)));
         let v = p.video.unwrap();
-        assert_eq!(
-            (v.rotation, v.display_width, v.display_height),
-            (270, 1080, 1920)
-        );
+        assert_eq!((v.rotation, v.display_width, v.display_height), (270, 1080, 1920));
         assert_eq!(v.fps, Some((30000, 1001)));
         assert_eq!(p.audio.unwrap().sample_rate, 48_000);
     }
@@ -467,7 +367,8 @@ mod tests {
     fn stills_gifs_and_cover_art() {
         let png = parse_json(serde_json::json!({
             "streams":[{"codec_type":"video","codec_name":"png","width":64,"height":48,"avg_frame_rate":"25/1"}],
-            "format":{"format_name":"png_pipe"}})).unwrap();
+            "format":{"format_name":"png_pipe"}}))
+        .unwrap();
         assert_eq!((png.kind, png.duration), (MediaKind::Image, None));
         let gif = parse_json(serde_json::json!({
             "streams":[{"codec_type":"video","codec_name":"gif","width":64,"height":48,"duration":"1.0","nb_frames":"10"}],
@@ -489,14 +390,8 @@ mod tests {
         let long = parse_json(serde_json::json!({
             "streams":[{"codec_type":"audio","codec_name":"mp3","duration":"999999"}],
             "format":{"format_name":"mp3"}}));
-        assert!(
-            long.unwrap_err()
-                .to_string()
-                .contains("the limit is 86400s")
-        );
-        let none = parse_json(
-            serde_json::json!({"streams":[{"codec_type":"data"}],"format":{"format_name":"mov"}}),
-        );
+        assert!(long.unwrap_err().to_string().contains("the limit is 86400s"));
+        let none = parse_json(serde_json::json!({"streams":[{"codec_type":"data"}],"format":{"format_name":"mov"}}));
         assert!(matches!(none, Err(ProbeError::NotMedia { .. })));
         assert!(parse("x", b"{}", 1).is_err());
         assert!(parse("x", b"garbage", 1).is_err());

@@ -31,10 +31,7 @@ pub struct Rendered {
 /// Probes every media id the draft uses, resolving ids to files with `resolve`. Ids whose
 /// file does not exist are left out (validation then names the segment); files that exist
 /// but are not usable media are an error naming the first segment that uses them.
-pub fn load_media(
-    draft: &Draft,
-    resolve: impl Fn(&str) -> PathBuf,
-) -> Result<MediaMap, MediaError> {
+pub fn load_media(draft: &Draft, resolve: impl Fn(&str) -> PathBuf) -> Result<MediaMap, MediaError> {
     // Each distinct id once, with the first segment that uses it.
     let mut wanted: Vec<(String, String, PathBuf)> = Vec::new();
     for (ti, track) in draft.t.iter().enumerate() {
@@ -42,9 +39,7 @@ pub fn load_media(
             let Some(id) = seg.src.as_deref() else {
                 continue;
             };
-            if wanted.iter().any(|(w, _, _)| w == id)
-                || cutroom_timeline::validate::check_media_id(id).is_err()
-            {
+            if wanted.iter().any(|(w, _, _)| w == id) || cutroom_timeline::validate::check_media_id(id).is_err() {
                 continue;
             }
             wanted.push((id.to_string(), format!("t[{ti}].sg[{si}].src"), resolve(id)));
@@ -54,10 +49,7 @@ pub fn load_media(
     let mut probed: Vec<Result<Probe, ProbeError>> = Vec::with_capacity(wanted.len());
     for batch in wanted.chunks(4) {
         std::thread::scope(|s| {
-            let handles: Vec<_> = batch
-                .iter()
-                .map(|(_, _, path)| s.spawn(move || probe(path)))
-                .collect();
+            let handles: Vec<_> = batch.iter().map(|(_, _, path)| s.spawn(move || probe(path))).collect();
             probed.extend(handles.into_iter().map(|h| h.join().expect("probe thread")));
         });
     }
@@ -69,10 +61,7 @@ pub fn load_media(
             }
             Err(ProbeError::Missing { .. }) => {}
             Err(source) => {
-                return Err(MediaError::Media {
-                    path: field,
-                    source,
-                });
+                return Err(MediaError::Media { path: field, source });
             }
         }
     }
@@ -95,10 +84,8 @@ pub fn render(
     progress: &mut dyn FnMut(f64),
 ) -> Result<Rendered, MediaError> {
     let started = Instant::now();
-    let work = tempfile::Builder::new()
-        .prefix("cutroom-render-")
-        .tempdir()
-        .map_err(MediaError::io("temporary folder"))?;
+    let work =
+        tempfile::Builder::new().prefix("cutroom-render-").tempdir().map_err(MediaError::io("temporary folder"))?;
     let plan = plan::build(draft, media, FontBook::system(), settings, work.path())?;
     for font in &plan.fonts {
         if !font.is_file() {
@@ -106,8 +93,7 @@ pub fn render(
         }
     }
     for f in &plan.text_files {
-        std::fs::write(work.path().join(&f.name), &f.content)
-            .map_err(MediaError::io("writing text files"))?;
+        std::fs::write(work.path().join(&f.name), &f.content).map_err(MediaError::io("writing text files"))?;
     }
     for w in &plan.warnings {
         tracing::warn!("{w}");
@@ -118,40 +104,27 @@ pub fn render(
     progress(0.05);
 
     let graph_file = work.path().join("graph.txt");
-    std::fs::write(&graph_file, plan.graph(gain_db))
-        .map_err(MediaError::io("writing the filter graph"))?;
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    std::fs::write(&graph_file, plan.graph(gain_db)).map_err(MediaError::io("writing the filter graph"))?;
+    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let partial = tempfile::Builder::new()
         .prefix(".cutroom-")
         .suffix(".mp4.part")
         .tempfile_in(dir)
-        .map_err(MediaError::io(format!(
-            "creating the output in {}",
-            dir.display()
-        )))?;
+        .map_err(MediaError::io(format!("creating the output in {}", dir.display())))?;
     let total_us = plan.duration.0 as f64 * 1000.0;
     let run = Command::tool(Tool::Ffmpeg)?
         .args(plan.render_args(&graph_file, partial.path()))
         .timeout(limit)
         .cancel(cancel)
         .run_lines(|line| {
-            if let Some(us) = line
-                .strip_prefix("out_time_us=")
-                .and_then(|v| v.trim().parse::<f64>().ok())
-            {
+            if let Some(us) = line.strip_prefix("out_time_us=").and_then(|v| v.trim().parse::<f64>().ok()) {
                 progress(0.05 + 0.94 * (us / total_us).clamp(0.0, 1.0));
             }
         })?;
     keep_for_debugging(work, &plan, &graph_file, out);
     let produced = probe(partial.path())?;
     verify(&plan, &produced)?;
-    partial.persist(out).map_err(|e| MediaError::Io {
-        what: format!("saving {}", out.display()),
-        source: e.error,
-    })?;
+    partial.persist(out).map_err(|e| MediaError::Io { what: format!("saving {}", out.display()), source: e.error })?;
     progress(1.0);
     tracing::info!(out = %out.display(), wall = ?started.elapsed(), "rendered");
     Ok(Rendered {
@@ -180,31 +153,19 @@ fn keep_for_debugging(work: tempfile::TempDir, plan: &Plan, graph_file: &Path, o
         .iter()
         .map(|a| format!("'{}'", a.to_string_lossy().replace('\'', "'\\''")))
         .collect();
-    let _ = std::fs::write(
-        dir.join("command.sh"),
-        format!("ffmpeg {}\n", args.join(" ")),
-    );
+    let _ = std::fs::write(dir.join("command.sh"), format!("ffmpeg {}\n", args.join(" ")));
     tracing::warn!("kept the render's work folder at {}", dir.display());
 }
 
 /// Runs the audio-only pass and returns the gain that brings the mix to the target
 /// loudness without pushing true peaks over −1 dBTP.
-fn measure_gain(
-    plan: &Plan,
-    work: &Path,
-    cancel: &Cancel,
-    limit: Duration,
-) -> Result<Option<f64>, MediaError> {
+fn measure_gain(plan: &Plan, work: &Path, cancel: &Cancel, limit: Duration) -> Result<Option<f64>, MediaError> {
     let (Some(target), Some(graph)) = (plan.loudness, plan.measure_graph()) else {
         return Ok(None);
     };
     let file = work.join("measure.txt");
     std::fs::write(&file, graph).map_err(MediaError::io("writing the measuring graph"))?;
-    let out = Command::tool(Tool::Ffmpeg)?
-        .args(plan.measure_args(&file))
-        .timeout(limit)
-        .cancel(cancel)
-        .run()?;
+    let out = Command::tool(Tool::Ffmpeg)?.args(plan.measure_args(&file)).timeout(limit).cancel(cancel).run()?;
     Ok(gain_from_ebur128(&out.stderr, target))
 }
 
@@ -214,11 +175,7 @@ pub fn gain_from_ebur128(stderr: &str, target: f64) -> Option<f64> {
     let summary = &stderr[stderr.rfind("Summary:")?..];
     let value = |label: &str| -> Option<f64> {
         let rest = &summary[summary.find(label)? + label.len()..];
-        rest.split_whitespace()
-            .next()?
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
+        rest.split_whitespace().next()?.parse::<f64>().ok().filter(|v| v.is_finite())
     };
     let integrated = value("I:").filter(|i| *i > -70.0)?;
     let mut gain = target - integrated;
@@ -234,16 +191,10 @@ fn verify(plan: &Plan, p: &Probe) -> Result<(), MediaError> {
         return fail("no video stream".into());
     };
     if p.kind != MediaKind::Video || v.codec != "h264" || v.pix_fmt.as_deref() != Some("yuv420p") {
-        return fail(format!(
-            "expected H.264 yuv420p video, got {} {:?}",
-            v.codec, v.pix_fmt
-        ));
+        return fail(format!("expected H.264 yuv420p video, got {} {:?}", v.codec, v.pix_fmt));
     }
     if (v.width, v.height) != (plan.width, plan.height) {
-        return fail(format!(
-            "expected {}x{}, got {}x{}",
-            plan.width, plan.height, v.width, v.height
-        ));
+        return fail(format!("expected {}x{}, got {}x{}", plan.width, plan.height, v.width, v.height));
     }
     if p.audio.as_ref().map(|a| a.codec.as_str()) != Some("aac") {
         return fail("expected an AAC audio stream".into());
@@ -272,9 +223,7 @@ mod tests {
         let g = gain_from_ebur128(SUMMARY, -5.0).unwrap();
         assert!((g - 10.0).abs() < 1e-9, "{g}");
         // Silence gets no gain; garbage gets none either.
-        let silent = SUMMARY
-            .replace("-19.2 LUFS", "-70.0 LUFS")
-            .replace("-11.0 dBFS", "-inf dBFS");
+        let silent = SUMMARY.replace("-19.2 LUFS", "-70.0 LUFS").replace("-11.0 dBFS", "-inf dBFS");
         assert_eq!(gain_from_ebur128(&silent, -14.0), None);
         assert_eq!(gain_from_ebur128("no summary here", -14.0), None);
     }

@@ -17,13 +17,8 @@ pub struct Synth<'a> {
 /// Generates `out`; the container and codecs follow its extension (mp4, mov, mkv, webm,
 /// wav, mp3, m4a, png, jpg).
 pub fn synthesize(spec: &Synth, out: &Path) -> Result<(), MediaError> {
-    let ext = out
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let mut cmd =
-        Command::tool(Tool::Ffmpeg)?.args(["-hide_banner", "-nostdin", "-v", "error", "-y"]);
+    let ext = out.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let mut cmd = Command::tool(Tool::Ffmpeg)?.args(["-hide_banner", "-nostdin", "-v", "error", "-y"]);
     if let Some(v) = spec.video {
         cmd = cmd.args(["-f", "lavfi", "-i", v]);
     }
@@ -51,25 +46,13 @@ pub fn synthesize(spec: &Synth, out: &Path) -> Result<(), MediaError> {
             "-b:a",
             "192k",
         ],
-        "webm" => &[
-            "-c:v",
-            "libvpx",
-            "-deadline",
-            "realtime",
-            "-b:v",
-            "2M",
-            "-c:a",
-            "libopus",
-        ],
+        "webm" => &["-c:v", "libvpx", "-deadline", "realtime", "-b:v", "2M", "-c:a", "libopus"],
         "wav" => &["-c:a", "pcm_s16le"],
         "mp3" => &["-c:a", "libmp3lame", "-b:a", "192k"],
         "m4a" => &["-c:a", "aac", "-b:a", "192k"],
         _ => &[],
     };
-    cmd.args(codecs)
-        .arg(out)
-        .timeout(Duration::from_secs(600))
-        .run()?;
+    cmd.args(codecs).arg(out).timeout(Duration::from_secs(600)).run()?;
     Ok(())
 }
 
@@ -98,9 +81,7 @@ pub fn reference_media(dir: &Path) -> Result<(), MediaError> {
         (
             "clip_c.mp4",
             Synth {
-                video: Some(
-                    "cellauto=size=1920x1080:rate=30:rule=110:random_fill_ratio=0.5,format=yuv420p",
-                ),
+                video: Some("cellauto=size=1920x1080:rate=30:rule=110:random_fill_ratio=0.5,format=yuv420p"),
                 audio: Some("sine=frequency=330:sample_rate=48000"),
                 secs: 10.0,
             },
@@ -121,13 +102,9 @@ pub fn reference_media(dir: &Path) -> Result<(), MediaError> {
         if path.is_file() {
             continue;
         }
-        let tmp = dir.join(format!(
-            ".{name}.tmp.{}",
-            path.extension().and_then(|e| e.to_str()).unwrap_or("")
-        ));
+        let tmp = dir.join(format!(".{name}.tmp.{}", path.extension().and_then(|e| e.to_str()).unwrap_or("")));
         synthesize(&spec, &tmp)?;
-        std::fs::rename(&tmp, &path)
-            .map_err(MediaError::io(format!("saving {}", path.display())))?;
+        std::fs::rename(&tmp, &path).map_err(MediaError::io(format!("saving {}", path.display())))?;
     }
     Ok(())
 }

@@ -10,42 +10,24 @@ pub enum ProcessError {
     NotFound { tool: String, hint: String },
     /// The OS refused to start it.
     #[error("could not start {program}: {source}")]
-    Spawn {
-        program: String,
-        source: std::io::Error,
-    },
+    Spawn { program: String, source: std::io::Error },
     /// It ran past its time limit and was killed.
     #[error("{program} ran longer than {after:?} and was stopped{}", tail(stderr))]
-    TimedOut {
-        program: String,
-        after: Duration,
-        stderr: String,
-    },
+    TimedOut { program: String, after: Duration, stderr: String },
     /// It was cancelled and killed.
     #[error("{program} was cancelled")]
     Cancelled { program: String },
     /// It exited with a failure status.
     #[error("{program} failed ({status}){}", tail(stderr))]
-    Failed {
-        program: String,
-        status: String,
-        stderr: String,
-    },
+    Failed { program: String, status: String, stderr: String },
     /// Reading from or writing to it failed.
     #[error("i/o with {program} failed: {source}")]
-    Io {
-        program: String,
-        source: std::io::Error,
-    },
+    Io { program: String, source: std::io::Error },
 }
 
 fn tail(stderr: &str) -> String {
     let s = stderr.trim();
-    if s.is_empty() {
-        String::new()
-    } else {
-        format!(":\n{s}")
-    }
+    if s.is_empty() { String::new() } else { format!(":\n{s}") }
 }
 
 impl ProcessError {
@@ -64,9 +46,7 @@ impl ProcessError {
     /// The last lines the process wrote to stderr, when there are any.
     pub fn stderr_tail(&self) -> Option<&str> {
         match self {
-            ProcessError::TimedOut { stderr, .. } | ProcessError::Failed { stderr, .. } => {
-                Some(stderr)
-            }
+            ProcessError::TimedOut { stderr, .. } | ProcessError::Failed { stderr, .. } => Some(stderr),
             _ => None,
         }
     }

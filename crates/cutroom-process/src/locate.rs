@@ -30,49 +30,30 @@ impl Tool {
 
 /// Where `tool` is: `$CUTROOM_FFMPEG`/`$CUTROOM_FFPROBE` when set, else the first match on `$PATH`.
 pub fn locate(tool: Tool) -> Result<PathBuf, ProcessError> {
-    locate_in(
-        tool,
-        std::env::var_os(tool.env_var()),
-        std::env::var_os("PATH"),
-    )
+    locate_in(tool, std::env::var_os(tool.env_var()), std::env::var_os("PATH"))
 }
 
 /// [`locate`] with the override and the search path given explicitly.
-pub fn locate_in(
-    tool: Tool,
-    over: Option<OsString>,
-    path: Option<OsString>,
-) -> Result<PathBuf, ProcessError> {
-    let not_found = |hint: String| ProcessError::NotFound {
-        tool: tool.binary().into(),
-        hint,
-    };
+pub fn locate_in(tool: Tool, over: Option<OsString>, path: Option<OsString>) -> Result<PathBuf, ProcessError> {
+    let not_found = |hint: String| ProcessError::NotFound { tool: tool.binary().into(), hint };
     if let Some(over) = over.filter(|v| !v.is_empty()) {
         let p = PathBuf::from(over);
         return if is_executable(&p) {
             Ok(p)
         } else {
-            Err(not_found(format!(
-                "{} points at {}, which is not an executable file",
-                tool.env_var(),
-                p.display()
-            )))
+            Err(not_found(format!("{} points at {}, which is not an executable file", tool.env_var(), p.display())))
         };
     }
     let path = path.unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(tool.binary()))
-        .find(|p| is_executable(p))
-        .ok_or_else(|| {
-            not_found(format!(
-                "install it (Debian/Ubuntu: run scripts/setup.sh, or apt-get install ffmpeg) or set {}",
-                tool.env_var()
-            ))
-        })
+    std::env::split_paths(&path).map(|dir| dir.join(tool.binary())).find(|p| is_executable(p)).ok_or_else(|| {
+        not_found(format!(
+            "install it (Debian/Ubuntu: run scripts/setup.sh, or apt-get install ffmpeg) or set {}",
+            tool.env_var()
+        ))
+    })
 }
 
 fn is_executable(p: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    p.metadata()
-        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }

@@ -129,11 +129,7 @@ impl Command {
 
     /// The program's file name, for messages.
     pub fn name(&self) -> String {
-        self.program
-            .file_name()
-            .unwrap_or(self.program.as_os_str())
-            .to_string_lossy()
-            .into_owned()
+        self.program.file_name().unwrap_or(self.program.as_os_str()).to_string_lossy().into_owned()
     }
 
     /// The arguments, as given.
@@ -159,11 +155,7 @@ impl Command {
         #[allow(clippy::disallowed_methods)] // this crate is the one place allowed to
         let mut cmd = std::process::Command::new(&self.program);
         cmd.args(&self.args)
-            .stdin(if self.stdin_piped {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
+            .stdin(if self.stdin_piped { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         if let Some(dir) = &self.cwd {
@@ -176,25 +168,13 @@ impl Command {
         let mut child = cmd.spawn().map_err(|source| match source.kind() {
             std::io::ErrorKind::NotFound => ProcessError::NotFound {
                 tool: name.clone(),
-                hint: format!(
-                    "{} does not exist or is not on PATH",
-                    self.program.display()
-                ),
+                hint: format!("{} does not exist or is not on PATH", self.program.display()),
             },
-            _ => ProcessError::Spawn {
-                program: name.clone(),
-                source,
-            },
+            _ => ProcessError::Spawn { program: name.clone(), source },
         })?;
         let pid = child.id();
-        let shared = Arc::new(Shared {
-            reaped: Mutex::new(false),
-            stop: Mutex::new(None),
-        });
-        let stderr = child
-            .stderr
-            .take()
-            .map(|e| std::thread::spawn(move || tail_of(e)));
+        let shared = Arc::new(Shared { reaped: Mutex::new(false), stop: Mutex::new(None) });
+        let stderr = child.stderr.take().map(|e| std::thread::spawn(move || tail_of(e)));
         let watchdog = (self.timeout.is_some() || self.cancel.is_some()).then(|| {
             let (tx, rx) = mpsc::channel::<()>();
             let shared = shared.clone();
@@ -235,10 +215,7 @@ impl Command {
                     Err(source) => {
                         running.kill();
                         let _ = running.wait();
-                        return Err(ProcessError::Io {
-                            program: running.program.clone(),
-                            source,
-                        });
+                        return Err(ProcessError::Io { program: running.program.clone(), source });
                     }
                 }
             }
@@ -273,9 +250,7 @@ fn watch(
                 let stop = if cancel.as_ref().is_some_and(Cancel::is_cancelled) {
                     Some(Stop::Cancelled)
                 } else {
-                    deadline
-                        .filter(|(at, _)| Instant::now() >= *at)
-                        .map(|(_, limit)| Stop::TimedOut(limit))
+                    deadline.filter(|(at, _)| Instant::now() >= *at).map(|(_, limit)| Stop::TimedOut(limit))
                 };
                 if let Some(stop) = stop {
                     let reaped = shared.reaped.lock().unwrap_or_else(|e| e.into_inner());
@@ -299,9 +274,7 @@ fn tail_of(mut stderr: impl Read) -> String {
         let s = String::from_utf8_lossy(bytes).trim_end().to_string();
         if !s.is_empty() {
             lines.push_back(s);
-            while lines.len() > TAIL_LINES
-                || lines.iter().map(String::len).sum::<usize>() > TAIL_BYTES
-            {
+            while lines.len() > TAIL_LINES || lines.iter().map(String::len).sum::<usize>() > TAIL_BYTES {
                 lines.pop_front();
             }
         }
@@ -368,27 +341,16 @@ impl Running {
             None => Ok(()),
         };
         let waited = self.wait();
-        let stderr = self
-            .stderr
-            .take()
-            .and_then(|h| h.join().ok())
-            .unwrap_or_default();
+        let stderr = self.stderr.take().and_then(|h| h.join().ok()).unwrap_or_default();
         let stop = *self.shared.stop.lock().unwrap_or_else(|e| e.into_inner());
         let program = self.program.clone();
-        let (status, peak_rss_kib) = waited.map_err(|source| ProcessError::Io {
-            program: program.clone(),
-            source,
-        })?;
+        let (status, peak_rss_kib) = waited.map_err(|source| ProcessError::Io { program: program.clone(), source })?;
         let wall = self.started.elapsed();
         tracing::debug!(program = %program, ?wall, peak_rss_kib, %status, "exit");
         match stop {
             Some(Stop::Cancelled) => return Err(ProcessError::Cancelled { program }),
             Some(Stop::TimedOut(after)) => {
-                return Err(ProcessError::TimedOut {
-                    program,
-                    after,
-                    stderr,
-                });
+                return Err(ProcessError::TimedOut { program, after, stderr });
             }
             None => {}
         }
@@ -398,22 +360,10 @@ impl Running {
                 (None, Some(sig)) => format!("killed by signal {sig}"),
                 _ => status.to_string(),
             };
-            return Err(ProcessError::Failed {
-                program,
-                status,
-                stderr,
-            });
+            return Err(ProcessError::Failed { program, status, stderr });
         }
-        read.map_err(|source| ProcessError::Io {
-            program: program.clone(),
-            source,
-        })?;
-        Ok(Output {
-            stdout,
-            stderr,
-            wall,
-            peak_rss_kib,
-        })
+        read.map_err(|source| ProcessError::Io { program: program.clone(), source })?;
+        Ok(Output { stdout, stderr, wall, peak_rss_kib })
     }
 
     /// Waits for the exit and reaps the process, then stops the watchdog.

@@ -10,14 +10,7 @@ pub fn wait_exit_keep(pid: u32) -> io::Result<()> {
         // SAFETY: siginfo_t is plain data; waitid writes into it and we read nothing back.
         let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
         // SAFETY: a valid pid of our own child and a valid out-pointer.
-        let rc = unsafe {
-            libc::waitid(
-                libc::P_PID,
-                pid as libc::id_t,
-                &mut info,
-                libc::WEXITED | libc::WNOWAIT,
-            )
-        };
+        let rc = unsafe { libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT) };
         if rc == 0 {
             return Ok(());
         }

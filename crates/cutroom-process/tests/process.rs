@@ -21,9 +21,7 @@ fn collects_stdout_and_stderr_tail() {
 
 #[test]
 fn failure_carries_the_last_stderr_lines() {
-    let err = sh("for i in $(seq 1 100); do echo line$i >&2; done; exit 3")
-        .run()
-        .unwrap_err();
+    let err = sh("for i in $(seq 1 100); do echo line$i >&2; done; exit 3").run().unwrap_err();
     match &err {
         ProcessError::Failed { status, stderr, .. } => {
             assert_eq!(status, "exit code 3");
@@ -40,10 +38,7 @@ fn failure_carries_the_last_stderr_lines() {
 #[test]
 fn timeout_kills() {
     let t = Instant::now();
-    let err = sh("echo started >&2; sleep 30")
-        .timeout(Duration::from_millis(300))
-        .run()
-        .unwrap_err();
+    let err = sh("echo started >&2; sleep 30").timeout(Duration::from_millis(300)).run().unwrap_err();
     assert!(matches!(err, ProcessError::TimedOut { .. }), "{err:?}");
     assert!(err.stderr_tail().unwrap().contains("started"));
     assert!(t.elapsed() < Duration::from_secs(5));
@@ -75,9 +70,7 @@ fn dropping_a_running_process_kills_it() {
 #[test]
 fn streams_lines_and_stdin() {
     let mut seen = Vec::new();
-    sh("for i in 1 2 3; do echo n=$i; done")
-        .run_lines(|l| seen.push(l.to_string()))
-        .unwrap();
+    sh("for i in 1 2 3; do echo n=$i; done").run_lines(|l| seen.push(l.to_string())).unwrap();
     assert_eq!(seen, ["n=1", "n=2", "n=3"]);
 
     let mut running = sh("wc -c").stdin_piped().spawn().unwrap();
@@ -104,11 +97,7 @@ fn missing_programs_are_typed_errors() {
     assert!(matches!(err, ProcessError::NotFound { .. }), "{err:?}");
     // The override must point at an executable; without one, PATH is searched.
     let err = locate_in(Tool::Ffprobe, Some("/nonexistent/ffprobe".into()), None).unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("CUTROOM_FFPROBE points at /nonexistent/ffprobe"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("CUTROOM_FFPROBE points at /nonexistent/ffprobe"), "{err}");
     let err = locate_in(Tool::Ffmpeg, None, Some("/nonexistent".into())).unwrap_err();
     assert!(err.to_string().contains("scripts/setup.sh"), "{err}");
     let sh_dir = locate_in(Tool::Ffmpeg, Some("/bin/sh".into()), None).unwrap();

@@ -16,9 +16,7 @@ fn workspace() -> PathBuf {
 
 /// Where generated fixtures are cached (shared by every test binary and run).
 pub fn fixtures_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("target"));
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"));
     let dir = target.join("cutroom-fixtures");
     std::fs::create_dir_all(&dir).expect("fixture dir");
     dir
@@ -28,19 +26,13 @@ pub fn fixtures_dir() -> PathBuf {
 pub fn fixture(name: &str, video: Option<&str>, audio: Option<&str>, secs: f64) -> PathBuf {
     let mut h = DefaultHasher::new();
     (video, audio, secs.to_bits()).hash(&mut h);
-    let (stem, ext) = name
-        .rsplit_once('.')
-        .expect("fixture names have an extension");
+    let (stem, ext) = name.rsplit_once('.').expect("fixture names have an extension");
     let path = fixtures_dir().join(format!("{stem}-{:016x}.{ext}", h.finish()));
     if !path.is_file() {
         // Write under a unique name and rename, so parallel tests never see half a file.
-        let tmp = fixtures_dir().join(format!(
-            ".{stem}-{}-{:?}.{ext}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        synthesize(&Synth { video, audio, secs }, &tmp)
-            .unwrap_or_else(|e| panic!("generating {name}: {e}"));
+        let tmp =
+            fixtures_dir().join(format!(".{stem}-{}-{:?}.{ext}", std::process::id(), std::thread::current().id()));
+        synthesize(&Synth { video, audio, secs }, &tmp).unwrap_or_else(|e| panic!("generating {name}: {e}"));
         std::fs::rename(&tmp, &path).expect("rename fixture");
     }
     path
@@ -52,11 +44,7 @@ pub fn sample(name: &str) -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace().join(".cache/samples"));
     let p = dir.join(name);
-    assert!(
-        p.is_file(),
-        "sample clip {} is missing: run scripts/setup.sh",
-        p.display()
-    );
+    assert!(p.is_file(), "sample clip {} is missing: run scripts/setup.sh", p.display());
     p
 }
 
@@ -117,28 +105,20 @@ impl Frame {
     /// Mean absolute difference to another frame of the same size (0–255).
     pub fn diff(&self, other: &Frame) -> f64 {
         assert_eq!((self.w, self.h), (other.w, other.h));
-        let sum: u64 = self
-            .rgb
-            .iter()
-            .zip(&other.rgb)
-            .map(|(a, b)| u64::from(a.abs_diff(*b)))
-            .sum();
+        let sum: u64 = self.rgb.iter().zip(&other.rgb).map(|(a, b)| u64::from(a.abs_diff(*b))).sum();
         sum as f64 / self.rgb.len() as f64
     }
 
     /// Columns (in a row band) whose luma differs from `bg` by more than `tol`: the ink's extent.
     pub fn ink_columns(&self, y0: usize, y1: usize, bg: f64, tol: f64) -> Option<(usize, usize)> {
-        let inked: Vec<usize> = (0..self.w)
-            .filter(|&x| (y0..y1).any(|y| (Frame::luma(self.pixel(x, y)) - bg).abs() > tol))
-            .collect();
+        let inked: Vec<usize> =
+            (0..self.w).filter(|&x| (y0..y1).any(|y| (Frame::luma(self.pixel(x, y)) - bg).abs() > tol)).collect();
         Some((*inked.first()?, *inked.last()?))
     }
 
     /// Rows whose luma differs from `bg` by more than `tol` anywhere.
     pub fn ink_rows(&self, bg: f64, tol: f64) -> Vec<usize> {
-        (0..self.h)
-            .filter(|&y| (0..self.w).any(|x| (Frame::luma(self.pixel(x, y)) - bg).abs() > tol))
-            .collect()
+        (0..self.h).filter(|&y| (0..self.w).any(|x| (Frame::luma(self.pixel(x, y)) - bg).abs() > tol)).collect()
     }
 }
 
@@ -149,71 +129,31 @@ pub fn frame_at(path: &Path, secs: f64) -> Frame {
         .unwrap()
         .args(["-v", "error", "-nostdin", "-i"])
         .arg(path)
-        .args([
-            "-ss",
-            &format!("{secs}"),
-            "-frames:v",
-            "1",
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "rgb24",
-            "-",
-        ])
+        .args(["-ss", &format!("{secs}"), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
         .run()
         .expect("decode frame");
     let (w, h) = (v.display_width as usize, v.display_height as usize);
-    assert_eq!(
-        out.stdout.len(),
-        w * h * 3,
-        "no frame at {secs} s in {}",
-        path.display()
-    );
-    Frame {
-        w,
-        h,
-        rgb: out.stdout,
-    }
+    assert_eq!(out.stdout.len(), w * h * 3, "no frame at {secs} s in {}", path.display());
+    Frame { w, h, rgb: out.stdout }
 }
 
 /// Decoded samples of the left channel at 48 kHz from `start` for `dur` seconds (the whole file when `dur` is None).
 pub fn samples(path: &Path, start: f64, dur: Option<f64>) -> Vec<f32> {
-    let mut cmd = Command::tool(Tool::Ffmpeg)
-        .unwrap()
-        .args(["-v", "error", "-nostdin", "-i"])
-        .arg(path);
+    let mut cmd = Command::tool(Tool::Ffmpeg).unwrap().args(["-v", "error", "-nostdin", "-i"]).arg(path);
     cmd = cmd.args(["-ss", &format!("{start}")]);
     if let Some(d) = dur {
         cmd = cmd.args(["-t", &format!("{d}")]);
     }
     // The left channel (a downmix would add 3 dB to identical channels).
-    let out = cmd
-        .args([
-            "-vn",
-            "-af",
-            "pan=mono|c0=c0",
-            "-ar",
-            "48000",
-            "-f",
-            "f32le",
-            "-",
-        ])
-        .run()
-        .expect("decode audio");
-    out.stdout
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect()
+    let out =
+        cmd.args(["-vn", "-af", "pan=mono|c0=c0", "-ar", "48000", "-f", "f32le", "-"]).run().expect("decode audio");
+    out.stdout.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
 }
 
 /// RMS level in dBFS (−200 for digital silence).
 pub fn rms_db(s: &[f32]) -> f64 {
     let mean = s.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / s.len().max(1) as f64;
-    if mean <= 0.0 {
-        -200.0
-    } else {
-        10.0 * mean.log10()
-    }
+    if mean <= 0.0 { -200.0 } else { 10.0 * mean.log10() }
 }
 
 /// The level (dB, relative to full scale) of one frequency, by the Goertzel algorithm.
@@ -233,10 +173,7 @@ pub fn tone_db(s: &[f32], freq: f64) -> f64 {
 
 /// The dominant frequency by counting zero crossings (for a pure tone).
 pub fn zero_crossing_hz(s: &[f32]) -> f64 {
-    let crossings = s
-        .windows(2)
-        .filter(|w| (w[0] < 0.0) != (w[1] < 0.0))
-        .count();
+    let crossings = s.windows(2).filter(|w| (w[0] < 0.0) != (w[1] < 0.0)).count();
     crossings as f64 / 2.0 / (s.len() as f64 / 48_000.0)
 }
 
@@ -249,17 +186,9 @@ pub fn loudness_lufs(path: &Path) -> f64 {
         .args(["-af", "ebur128", "-f", "null", "-"])
         .run()
         .expect("ebur128");
-    let summary = out
-        .stderr
-        .rsplit("Integrated loudness:")
-        .next()
-        .expect("summary");
+    let summary = out.stderr.rsplit("Integrated loudness:").next().expect("summary");
     let i = summary.split("I:").nth(1).expect("I:").trim_start();
-    i.split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .expect("number")
+    i.split_whitespace().next().unwrap().parse().expect("number")
 }
 
 /// Whether the MP4's index (moov) comes before the media data (mdat): "faststart".
@@ -283,8 +212,5 @@ pub fn moov_before_mdat(path: &Path) -> bool {
 
 /// A fresh temporary folder.
 pub fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("cutroom-test-")
-        .tempdir()
-        .expect("tempdir")
+    tempfile::Builder::new().prefix("cutroom-test-").tempdir().expect("tempdir")
 }

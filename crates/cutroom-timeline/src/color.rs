@@ -121,10 +121,7 @@ mod tests {
     #[test]
     fn parses_hex_and_names() {
         assert_eq!("#ff8000".parse::<Color>().unwrap(), Color::rgb(255, 128, 0));
-        assert_eq!(
-            "#00000080".parse::<Color>().unwrap(),
-            Color::rgba(0, 0, 0, 128)
-        );
+        assert_eq!("#00000080".parse::<Color>().unwrap(), Color::rgba(0, 0, 0, 128));
         assert_eq!("White".parse::<Color>().unwrap(), Color::WHITE);
         assert!("#12345".parse::<Color>().is_err());
         assert!("#gggggg".parse::<Color>().is_err());

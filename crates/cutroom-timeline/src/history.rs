@@ -18,11 +18,7 @@ pub struct History {
 
 impl History {
     pub fn new(draft: Draft) -> History {
-        History {
-            versions: vec![draft],
-            cursor: 0,
-            limit: DEFAULT_LIMIT,
-        }
+        History { versions: vec![draft], cursor: 0, limit: DEFAULT_LIMIT }
     }
 
     /// Keeps at most `limit` versions (at least 2).
@@ -120,30 +116,15 @@ mod tests {
     fn undo_redo_walk_versions_and_new_edits_drop_redo() {
         let mut h = History::new(draft());
         let v0 = h.current().clone();
-        h.apply(&[EditOp::Volume {
-            track: 0,
-            seg: None,
-            volume: 0.5,
-        }])
-        .unwrap();
+        h.apply(&[EditOp::Volume { track: 0, seg: None, volume: 0.5 }]).unwrap();
         let v1 = h.current().clone();
-        h.apply(&[EditOp::Reorder {
-            track: 0,
-            order: vec![1, 0],
-        }])
-        .unwrap();
+        h.apply(&[EditOp::Reorder { track: 0, order: vec![1, 0] }]).unwrap();
         assert_eq!(h.current().t[0].sg[0].src.as_deref(), Some("b.mp4"));
         assert_eq!(h.undo().unwrap(), &v1);
         assert_eq!(h.undo().unwrap(), &v0);
         assert!(h.undo().is_none());
         assert_eq!(h.redo().unwrap(), &v1);
-        h.apply(&[EditOp::Canvas {
-            w: Some(1080),
-            h: Some(1920),
-            fps: None,
-            bg: None,
-        }])
-        .unwrap();
+        h.apply(&[EditOp::Canvas { w: Some(1080), h: Some(1920), fps: None, bg: None }]).unwrap();
         assert!(!h.can_redo());
         assert_eq!(h.len(), 3);
     }
@@ -153,16 +134,8 @@ mod tests {
         let mut h = History::new(draft());
         let before = h.clone();
         let err = h.apply(&[
-            EditOp::Volume {
-                track: 0,
-                seg: None,
-                volume: 0.5,
-            },
-            EditOp::Volume {
-                track: 0,
-                seg: Some(9),
-                volume: 0.5,
-            },
+            EditOp::Volume { track: 0, seg: None, volume: 0.5 },
+            EditOp::Volume { track: 0, seg: Some(9), volume: 0.5 },
         ]);
         assert!(err.is_err());
         assert_eq!(h, before);
@@ -172,12 +145,7 @@ mod tests {
     fn limit_drops_oldest() {
         let mut h = History::new(draft()).with_limit(3);
         for i in 1..=5 {
-            h.apply(&[EditOp::Volume {
-                track: 0,
-                seg: None,
-                volume: f64::from(i) / 10.0,
-            }])
-            .unwrap();
+            h.apply(&[EditOp::Volume { track: 0, seg: None, volume: f64::from(i) / 10.0 }]).unwrap();
         }
         assert_eq!(h.len(), 3);
         assert_eq!(h.current().t[0].sg[0].volume, 0.5);

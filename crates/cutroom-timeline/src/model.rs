@@ -47,12 +47,7 @@ pub struct Draft {
 
 impl Default for Draft {
     fn default() -> Self {
-        Draft {
-            v: SCHEMA_VERSION,
-            canvas: Canvas::default(),
-            t: Vec::new(),
-            m: Meta::new(),
-        }
+        Draft { v: SCHEMA_VERSION, canvas: Canvas::default(), t: Vec::new(), m: Meta::new() }
     }
 }
 
@@ -69,17 +64,13 @@ impl Draft {
 
     /// Indices of the tracks of one type, in order.
     pub fn tracks_of(&self, tt: TrackType) -> impl Iterator<Item = usize> + '_ {
-        self.t
-            .iter()
-            .enumerate()
-            .filter(move |(_, t)| t.tt == tt)
-            .map(|(i, _)| i)
+        self.t.iter().enumerate().filter(move |(_, t)| t.tt == tt).map(|(i, _)| i)
     }
 
     /// Parses a draft from JSON; errors name the offending field (`t[0].tt: …`).
     pub fn from_json(json: &str) -> Result<Draft, crate::Issue> {
-        let value: serde_json::Value = serde_json::from_str(json)
-            .map_err(|e| crate::Issue::new("", format!("not valid JSON: {e}")))?;
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| crate::Issue::new("", format!("not valid JSON: {e}")))?;
         Draft::from_value(value)
     }
 
@@ -128,12 +119,7 @@ fn white() -> Color {
 
 impl Default for Canvas {
     fn default() -> Self {
-        Canvas {
-            w: 1920,
-            h: 1080,
-            fps: 30,
-            bg: Color::BLACK,
-        }
+        Canvas { w: 1920, h: 1080, fps: 30, bg: Color::BLACK }
     }
 }
 
@@ -149,11 +135,7 @@ impl Canvas {
             "21:9" => (2560, 1080),
             _ => return None,
         };
-        Some(Canvas {
-            w,
-            h,
-            ..Canvas::default()
-        })
+        Some(Canvas { w, h, ..Canvas::default() })
     }
 }
 
@@ -207,9 +189,7 @@ impl<'de> Deserialize<'de> for TrackType {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<TrackType, D::Error> {
         let code = u64::deserialize(d)?;
         TrackType::from_code(code).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "unknown track type {code} (expected 0 video, 1 audio or 7 text)"
-            ))
+            serde::de::Error::custom(format!("unknown track type {code} (expected 0 video, 1 audio or 7 text)"))
         })
     }
 }
@@ -247,12 +227,7 @@ pub struct Track {
 
 impl Track {
     pub fn new(tt: TrackType) -> Track {
-        Track {
-            tt,
-            sg: Vec::new(),
-            duck: None,
-            m: Meta::new(),
-        }
+        Track { tt, sg: Vec::new(), duck: None, m: Meta::new() }
     }
 
     /// End of the last segment.
@@ -329,22 +304,12 @@ pub struct Segment {
 impl Segment {
     /// A media segment of duration `d` at `start`, with everything else default.
     pub fn media(src: impl Into<String>, start: Ms, d: Ms) -> Segment {
-        Segment {
-            src: Some(src.into()),
-            start,
-            d,
-            ..Segment::blank()
-        }
+        Segment { src: Some(src.into()), start, d, ..Segment::blank() }
     }
 
     /// A text segment with the default style.
     pub fn text(text: impl Into<String>, start: Ms, d: Ms) -> Segment {
-        Segment {
-            text: Some(text.into()),
-            start,
-            d,
-            ..Segment::blank()
-        }
+        Segment { text: Some(text.into()), start, d, ..Segment::blank() }
     }
 
     fn blank() -> Segment {
@@ -455,11 +420,7 @@ pub enum Fit {
     /// Show all of the source, with bars in the canvas colour.
     Contain,
     /// Show all of the source over a blurred, enlarged copy of itself (no bars).
-    #[serde(
-        alias = "blurred_background",
-        alias = "blurred-background",
-        alias = "blur_background"
-    )]
+    #[serde(alias = "blurred_background", alias = "blurred-background", alias = "blur_background")]
     Blur,
 }
 

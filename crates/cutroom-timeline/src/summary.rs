@@ -31,11 +31,7 @@ fn track_line(t: &Track) -> String {
     let range = span(t.start(), t.end());
     match t.tt {
         TrackType::Video => format!("{kind}: {} ({range})", content_name(t, "clip")),
-        TrackType::Audio => format!(
-            "{kind}: {} ({range}, {})",
-            content_name(t, "clip"),
-            volume_label(t)
-        ),
+        TrackType::Audio => format!("{kind}: {} ({range}, {})", content_name(t, "clip"), volume_label(t)),
         TrackType::Text => {
             let first = quoted(t.sg[0].text.as_deref().unwrap_or(""));
             let more = t.sg.len() - 1;
@@ -92,11 +88,7 @@ fn volume_label(t: &Track) -> String {
     let pct = |v: f64| (v * 100.0).round() as i64;
     let lo = t.sg.iter().map(|s| pct(s.volume)).min().unwrap_or(100);
     let hi = t.sg.iter().map(|s| pct(s.volume)).max().unwrap_or(100);
-    if lo == hi {
-        format!("{lo}%")
-    } else {
-        format!("{lo}-{hi}%")
-    }
+    if lo == hi { format!("{lo}%") } else { format!("{lo}-{hi}%") }
 }
 
 fn clip(s: &str) -> String {

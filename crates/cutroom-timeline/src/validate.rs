@@ -34,20 +34,13 @@ pub struct Issue {
 
 impl Issue {
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Issue {
-        Issue {
-            path: path.into(),
-            message: message.into(),
-        }
+        Issue { path: path.into(), message: message.into() }
     }
 }
 
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
-        }
+        if self.path.is_empty() { f.write_str(&self.message) } else { write!(f, "{}: {}", self.path, self.message) }
     }
 }
 
@@ -101,11 +94,7 @@ impl Report {
         }
     }
     fn finish(self) -> Result<(), Invalid> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(Invalid(self.0))
-        }
+        if self.0.is_empty() { Ok(()) } else { Err(Invalid(self.0)) }
     }
 }
 
@@ -125,9 +114,7 @@ pub fn check_media_id(id: &str) -> Result<(), String> {
         return Err("contains control characters or backslashes".into());
     }
     if id.starts_with('/') || id.split('/').any(|part| part == ".." || part.is_empty()) {
-        return Err(format!(
-            "'{id}' must be a relative media id without '..' or empty parts"
-        ));
+        return Err(format!("'{id}' must be a relative media id without '..' or empty parts"));
     }
     Ok(())
 }
@@ -137,20 +124,11 @@ impl Draft {
     pub fn validate(&self) -> Result<(), Invalid> {
         let mut r = Report(Vec::new());
         if self.v != SCHEMA_VERSION {
-            r.add(
-                "v",
-                format!(
-                    "unsupported schema version {} (this cutroom reads {SCHEMA_VERSION})",
-                    self.v
-                ),
-            );
+            r.add("v", format!("unsupported schema version {} (this cutroom reads {SCHEMA_VERSION})", self.v));
         }
         check_canvas(&self.canvas, &mut r);
         if self.t.len() > MAX_TRACKS {
-            r.add(
-                "t",
-                format!("has {} tracks; the limit is {MAX_TRACKS}", self.t.len()),
-            );
+            r.add("t", format!("has {} tracks; the limit is {MAX_TRACKS}", self.t.len()));
         }
         let mut seen_video = false;
         for (ti, track) in self.t.iter().enumerate() {
@@ -158,10 +136,7 @@ impl Draft {
                 r.check(
                     !seen_video,
                     || format!("t[{ti}].tt"),
-                    || {
-                        "only one video track is supported; put further clips on the first one"
-                            .into()
-                    },
+                    || "only one video track is supported; put further clips on the first one".into(),
                 );
                 seen_video = true;
             }
@@ -178,10 +153,7 @@ impl Draft {
 
     /// Checks the draft against the facts of the media it uses (existence, kinds, lengths),
     /// after the structural checks.
-    pub fn validate_media(
-        &self,
-        facts: impl Fn(&str) -> Option<MediaFacts>,
-    ) -> Result<(), Invalid> {
+    pub fn validate_media(&self, facts: impl Fn(&str) -> Option<MediaFacts>) -> Result<(), Invalid> {
         self.validate()?;
         let mut r = Report(Vec::new());
         for (ti, track) in self.t.iter().enumerate() {
@@ -193,17 +165,13 @@ impl Draft {
                     continue;
                 };
                 match (track.tt, f.kind) {
-                    (TrackType::Video, MediaKind::Audio) => r.add(
-                        at("src"),
-                        format!("'{src}' is audio only; put it on an audio track (tt 1)"),
-                    ),
-                    (TrackType::Audio, MediaKind::Image) => r.add(
-                        at("src"),
-                        format!("'{src}' is a still image; it has no sound"),
-                    ),
-                    (TrackType::Audio, _) if !f.has_audio => {
-                        r.add(at("src"), format!("'{src}' has no audio stream"))
+                    (TrackType::Video, MediaKind::Audio) => {
+                        r.add(at("src"), format!("'{src}' is audio only; put it on an audio track (tt 1)"))
                     }
+                    (TrackType::Audio, MediaKind::Image) => {
+                        r.add(at("src"), format!("'{src}' is a still image; it has no sound"))
+                    }
+                    (TrackType::Audio, _) if !f.has_audio => r.add(at("src"), format!("'{src}' has no audio stream")),
                     _ => {}
                 }
                 if seg.motion.is_some() && f.kind != MediaKind::Image {
@@ -212,10 +180,7 @@ impl Draft {
                 if let Some(len) = f.duration {
                     let needed = seg.src_in + seg.src_len();
                     if seg.src_in >= len {
-                        r.add(
-                            at("in"),
-                            format!("starts at {} but '{src}' is only {len} long", seg.src_in),
-                        );
+                        r.add(at("in"), format!("starts at {} but '{src}' is only {len} long", seg.src_in));
                     } else if needed > len + SOURCE_SLACK {
                         r.add(
                             at("d"),
@@ -245,25 +210,14 @@ fn check_canvas(c: &Canvas, r: &mut Report) {
     r.check(
         (1..=120).contains(&c.fps) && 48_000u32.is_multiple_of(c.fps),
         || "canvas.fps".into(),
-        || {
-            format!(
-                "must divide 48000 and be at most 120 (24, 25, 30, 50, 60, …), got {}",
-                c.fps
-            )
-        },
+        || format!("must divide 48000 and be at most 120 (24, 25, 30, 50, 60, …), got {}", c.fps),
     );
 }
 
 fn check_track(ti: usize, track: &Track, fps: u32, r: &mut Report) {
     let tp = format!("t[{ti}]");
     if track.sg.len() > MAX_SEGMENTS {
-        r.add(
-            format!("{tp}.sg"),
-            format!(
-                "has {} segments; the limit is {MAX_SEGMENTS}",
-                track.sg.len()
-            ),
-        );
+        r.add(format!("{tp}.sg"), format!("has {} segments; the limit is {MAX_SEGMENTS}", track.sg.len()));
         return;
     }
     if track.duck.is_some() && track.tt != TrackType::Audio {
@@ -312,19 +266,9 @@ fn check_segment_common(seg: &Segment, frame: Ms, at: &dyn Fn(&str) -> String, r
     if seg.d.is_zero() {
         r.add(at("d"), "must be > 0");
     } else if seg.d < frame {
-        r.add(
-            at("d"),
-            format!(
-                "must be at least one frame ({} ms), got {} ms",
-                frame.0, seg.d.0
-            ),
-        );
+        r.add(at("d"), format!("must be at least one frame ({} ms), got {} ms", frame.0, seg.d.0));
     }
-    r.check(
-        seg.end() <= MAX_DURATION,
-        || at("start"),
-        || format!("ends after the {MAX_DURATION} limit"),
-    );
+    r.check(seg.end() <= MAX_DURATION, || at("start"), || format!("ends after the {MAX_DURATION} limit"));
     r.check(
         seg.fade_in + seg.fade_out <= seg.d,
         || at("fade_out"),
@@ -356,47 +300,23 @@ fn check_media_segment(seg: &Segment, at: &dyn Fn(&str) -> String, r: &mut Repor
         || at("volume"),
         || format!("must be 0–{MAX_VOLUME}, got {}", seg.volume),
     );
-    r.check(
-        seg.text.is_none(),
-        || at("text"),
-        || "only text segments (tt 7) carry text".into(),
-    );
-    r.check(
-        seg.style.is_none(),
-        || at("style"),
-        || "only text segments (tt 7) have a style".into(),
-    );
+    r.check(seg.text.is_none(), || at("text"), || "only text segments (tt 7) carry text".into());
+    r.check(seg.style.is_none(), || at("style"), || "only text segments (tt 7) have a style".into());
     if video {
         if let Some(p) = &seg.focus {
             check_point(p, &at("focus"), r);
         }
         if let Some(m) = &seg.motion {
             for (name, z) in [("zoom_from", m.zoom_from), ("zoom_to", m.zoom_to)] {
-                r.check(
-                    in_range(z, 1.0, 4.0),
-                    || at(&format!("motion.{name}")),
-                    || format!("must be 1–4, got {z}"),
-                );
+                r.check(in_range(z, 1.0, 4.0), || at(&format!("motion.{name}")), || format!("must be 1–4, got {z}"));
             }
             check_point(&m.from, &at("motion.from"), r);
             check_point(&m.to, &at("motion.to"), r);
         }
     } else {
-        r.check(
-            seg.fit == Fit::Cover,
-            || at("fit"),
-            || "fit applies to video segments only".into(),
-        );
-        r.check(
-            seg.focus.is_none(),
-            || at("focus"),
-            || "focus applies to video segments only".into(),
-        );
-        r.check(
-            seg.motion.is_none(),
-            || at("motion"),
-            || "motion applies to video segments only".into(),
-        );
+        r.check(seg.fit == Fit::Cover, || at("fit"), || "fit applies to video segments only".into());
+        r.check(seg.focus.is_none(), || at("focus"), || "focus applies to video segments only".into());
+        r.check(seg.motion.is_none(), || at("motion"), || "motion applies to video segments only".into());
     }
 }
 
@@ -427,46 +347,21 @@ fn check_text_segment(seg: &Segment, at: &dyn Fn(&str) -> String, r: &mut Report
             );
         }
     }
-    r.check(
-        seg.src.is_none(),
-        || at("src"),
-        || "text segments have no source media".into(),
-    );
-    r.check(
-        seg.src_in.is_zero(),
-        || at("in"),
-        || "text segments have no source in-point".into(),
-    );
-    r.check(
-        seg.speed == 1.0,
-        || at("speed"),
-        || "text segments have no speed".into(),
-    );
-    r.check(
-        seg.volume == 1.0,
-        || at("volume"),
-        || "text segments have no volume".into(),
-    );
+    r.check(seg.src.is_none(), || at("src"), || "text segments have no source media".into());
+    r.check(seg.src_in.is_zero(), || at("in"), || "text segments have no source in-point".into());
+    r.check(seg.speed == 1.0, || at("speed"), || "text segments have no speed".into());
+    r.check(seg.volume == 1.0, || at("volume"), || "text segments have no volume".into());
     r.check(
         seg.fit == Fit::Cover && seg.focus.is_none() && seg.motion.is_none(),
         || at("fit"),
         || "fit, focus and motion apply to video segments only".into(),
     );
     if let Some(s) = &seg.style {
-        r.check(
-            (4..=1000).contains(&s.size),
-            || at("style.size"),
-            || format!("must be 4–1000 px, got {}", s.size),
-        );
+        r.check((4..=1000).contains(&s.size), || at("style.size"), || format!("must be 4–1000 px, got {}", s.size));
         r.check(
             in_range(s.margin, 0.0, 0.45),
             || at("style.margin"),
-            || {
-                format!(
-                    "must be 0–0.45 of the canvas's shorter side, got {}",
-                    s.margin
-                )
-            },
+            || format!("must be 0–0.45 of the canvas's shorter side, got {}", s.margin),
         );
         r.check(
             !s.font.trim().is_empty() && s.font.len() <= 100,
@@ -474,11 +369,7 @@ fn check_text_segment(seg: &Segment, at: &dyn Fn(&str) -> String, r: &mut Report
             || "must name a font family".into(),
         );
         if let Some(b) = &s.bg {
-            r.check(
-                b.pad <= 500,
-                || at("style.box.pad"),
-                || "must be at most 500 px".into(),
-            );
+            r.check(b.pad <= 500, || at("style.box.pad"), || "must be at most 500 px".into());
         }
         if let Some(sh) = &s.shadow {
             r.check(
@@ -488,11 +379,7 @@ fn check_text_segment(seg: &Segment, at: &dyn Fn(&str) -> String, r: &mut Report
             );
         }
         if let Some(o) = &s.outline {
-            r.check(
-                o.w <= 50,
-                || at("style.outline.w"),
-                || "must be at most 50 px".into(),
-            );
+            r.check(o.w <= 50, || at("style.outline.w"), || "must be at most 50 px".into());
         }
     }
 }
@@ -503,29 +390,16 @@ fn check_sequence(tp: &str, track: &Track, frame: Ms, r: &mut Report) {
     let sg = &track.sg;
     for (i, seg) in sg.iter().enumerate() {
         let at = |field: &str| format!("{tp}.sg[{i}].{field}");
-        let incoming = if i > 0 {
-            sg[i - 1].transition_len()
-        } else {
-            Ms::ZERO
-        };
+        let incoming = if i > 0 { sg[i - 1].transition_len() } else { Ms::ZERO };
         if let Some(tr) = &seg.transition {
             let Some(next) = sg.get(i + 1) else {
-                r.add(
-                    at("transition"),
-                    "the last segment has no next segment to transition to",
-                );
+                r.add(at("transition"), "the last segment has no next segment to transition to");
                 continue;
             };
             if tr.d.is_zero() {
-                r.add(
-                    at("transition.d"),
-                    "must be > 0 (remove the transition for a hard cut)",
-                );
+                r.add(at("transition.d"), "must be > 0 (remove the transition for a hard cut)");
             } else if tr.d < frame {
-                r.add(
-                    at("transition.d"),
-                    format!("must be at least one frame ({} ms)", frame.0),
-                );
+                r.add(at("transition.d"), format!("must be at least one frame ({} ms)", frame.0));
             }
             if tr.d + incoming > seg.d {
                 r.add(
@@ -537,37 +411,39 @@ fn check_sequence(tp: &str, track: &Track, frame: Ms, r: &mut Report) {
                 );
             }
             if tr.d > next.d {
-                r.add(
-                    at("transition.d"),
-                    format!(
-                        "{} ms is longer than the next segment ({} ms)",
-                        tr.d.0, next.d.0
-                    ),
-                );
+                r.add(at("transition.d"), format!("{} ms is longer than the next segment ({} ms)", tr.d.0, next.d.0));
             }
         }
         if i > 0 {
             let prev = &sg[i - 1];
             let expected = prev.end().saturating_sub(incoming);
             if incoming > Ms::ZERO {
-                r.check(seg.start == expected, || at("start"), || {
-                    format!(
-                        "must be {} ms: the {} ms transition from sg[{}] overlaps it; got {} ms",
-                        expected.0,
-                        incoming.0,
-                        i - 1,
-                        seg.start.0
-                    )
-                });
+                r.check(
+                    seg.start == expected,
+                    || at("start"),
+                    || {
+                        format!(
+                            "must be {} ms: the {} ms transition from sg[{}] overlaps it; got {} ms",
+                            expected.0,
+                            incoming.0,
+                            i - 1,
+                            seg.start.0
+                        )
+                    },
+                );
             } else {
-                r.check(seg.start >= prev.end(), || at("start"), || {
-                    format!(
-                        "{} ms overlaps sg[{}], which ends at {} ms (video segments play in sequence)",
-                        seg.start.0,
-                        i - 1,
-                        prev.end().0
-                    )
-                });
+                r.check(
+                    seg.start >= prev.end(),
+                    || at("start"),
+                    || {
+                        format!(
+                            "{} ms overlaps sg[{}], which ends at {} ms (video segments play in sequence)",
+                            seg.start.0,
+                            i - 1,
+                            prev.end().0
+                        )
+                    },
+                );
             }
         }
     }

@@ -48,8 +48,7 @@ pub(crate) fn items(
             let Some(entry) = seg.src.as_deref().and_then(|id| media.get(id)) else {
                 continue;
             };
-            if entry.probe.kind != MediaKind::Video || !entry.probe.has_audio() || seg.volume == 0.0
-            {
+            if entry.probe.kind != MediaKind::Video || !entry.probe.has_audio() || seg.volume == 0.0 {
                 continue;
             }
             inputs[input].audio = true;
@@ -69,34 +68,16 @@ pub(crate) fn items(
         }
     }
     let per_ms = SAMPLE_RATE / 1000;
-    for (ti, track) in draft
-        .t
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.tt == TrackType::Audio)
-    {
-        let bus = if track.duck.is_some() {
-            Bus::Ducked(ti)
-        } else {
-            Bus::Plain
-        };
+    for (ti, track) in draft.t.iter().enumerate().filter(|(_, t)| t.tt == TrackType::Audio) {
+        let bus = if track.duck.is_some() { Bus::Ducked(ti) } else { Bus::Plain };
         for seg in &track.sg {
-            let entry = seg
-                .src
-                .as_deref()
-                .and_then(|id| media.get(id))
-                .expect("validated media");
+            let entry = seg.src.as_deref().and_then(|id| media.get(id)).expect("validated media");
             if seg.volume == 0.0 {
                 continue;
             }
             let needed = seg.d.secs_f64() * seg.speed + 0.5;
             inputs.push(Input {
-                options: vec![
-                    "-ss".into(),
-                    num(seg.src_in.secs_f64()),
-                    "-t".into(),
-                    num(needed),
-                ],
+                options: vec!["-ss".into(), num(seg.src_in.secs_f64()), "-t".into(), num(needed)],
                 path: entry.path.clone(),
                 audio: true,
             });
@@ -156,11 +137,7 @@ fn chain(item: &Item) -> Vec<String> {
 }
 
 fn silence(total: u64) -> Vec<String> {
-    vec![
-        "anullsrc=r=48000:cl=stereo".into(),
-        format!("atrim=end_sample={total}"),
-        FMT.into(),
-    ]
+    vec!["anullsrc=r=48000:cl=stereo".into(), format!("atrim=end_sample={total}"), FMT.into()]
 }
 
 fn mix(n: usize) -> String {
@@ -180,12 +157,7 @@ fn compressor(d: &Duck) -> String {
 }
 
 /// The audio graph, ending in `[mix]`. `idx` maps plan input indices to this invocation's.
-pub(crate) fn graph(
-    draft: &Draft,
-    items: &[Item],
-    total: u64,
-    idx: &dyn Fn(usize) -> usize,
-) -> String {
+pub(crate) fn graph(draft: &Draft, items: &[Item], total: u64, idx: &dyn Fn(usize) -> usize) -> String {
     let mut g = Graph::default();
     if items.is_empty() {
         g.chain(&[], &silence(total), "mix");
@@ -198,23 +170,9 @@ pub(crate) fn graph(
         g.chain(&[&format!("{input}:a")], &chain(item), &label);
         labels.push((item.bus, label));
     }
-    let of = |bus: Bus| -> Vec<String> {
-        labels
-            .iter()
-            .filter(|(b, _)| *b == bus)
-            .map(|(_, l)| l.clone())
-            .collect()
-    };
-    let mut ducked: Vec<usize> = labels
-        .iter()
-        .filter_map(|(b, _)| {
-            if let Bus::Ducked(t) = b {
-                Some(*t)
-            } else {
-                None
-            }
-        })
-        .collect();
+    let of = |bus: Bus| -> Vec<String> { labels.iter().filter(|(b, _)| *b == bus).map(|(_, l)| l.clone()).collect() };
+    let mut ducked: Vec<usize> =
+        labels.iter().filter_map(|(b, _)| if let Bus::Ducked(t) = b { Some(*t) } else { None }).collect();
     ducked.dedup();
     // Sum a bus over silence of the full length, so every bus lasts exactly the timeline.
     let bus_mix = |g: &mut Graph, name: &str, members: Vec<String>| -> String {
@@ -235,11 +193,7 @@ pub(crate) fn graph(
     let vbus = bus_mix(&mut g, "vbus", of(Bus::Video));
     let mut outs = vec!["vmix".to_string()];
     outs.extend((0..ducked.len()).map(|k| format!("sc{k}")));
-    g.chain(
-        &[&vbus],
-        &[format!("asplit={}", outs.len())],
-        &outs.join("]["),
-    );
+    g.chain(&[&vbus], &[format!("asplit={}", outs.len())], &outs.join("]["));
     finals.push("vmix".into());
     for (k, ti) in ducked.iter().enumerate() {
         let bus = bus_mix(&mut g, &format!("dbus{k}"), of(Bus::Ducked(*ti)));
@@ -257,10 +211,7 @@ pub(crate) fn graph(
 /// The end of the audio graph: the loudness gain, then the output format.
 pub(crate) fn tail(gain_db: Option<f64>) -> String {
     match gain_db {
-        Some(g) if g.abs() > 0.01 => format!(
-            "[mix]volume={}dB,{FMT}[aout]",
-            num((g * 100.0).round() / 100.0)
-        ),
+        Some(g) if g.abs() > 0.01 => format!("[mix]volume={}dB,{FMT}[aout]", num((g * 100.0).round() / 100.0)),
         _ => format!("[mix]{FMT}[aout]"),
     }
 }

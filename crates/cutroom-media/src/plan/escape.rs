@@ -35,10 +35,7 @@ pub struct Filter {
 
 impl Filter {
     pub fn new(name: &str) -> Filter {
-        Filter {
-            text: name.to_string(),
-            has_opts: false,
-        }
+        Filter { text: name.to_string(), has_opts: false }
     }
 
     fn sep(&mut self) {
@@ -94,9 +91,6 @@ mod tests {
         assert_eq!(num(2.0), "2");
         assert_eq!(num(1.0 / 30.0), "0.033333");
         assert_eq!(num(-0.25), "-0.25");
-        assert_eq!(
-            Filter::new("fade").opt("t", "in").num("d", 0.5).build(),
-            "fade=t=in:d=0.5"
-        );
+        assert_eq!(Filter::new("fade").opt("t", "in").num("d", 0.5).build(), "fade=t=in:d=0.5");
     }
 }

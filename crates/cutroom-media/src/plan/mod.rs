@@ -78,12 +78,7 @@ pub struct RenderSettings {
 
 impl Default for RenderSettings {
     fn default() -> Self {
-        RenderSettings {
-            quality: Quality::High,
-            preview: false,
-            short_side: None,
-            loudness: Some(-14.0),
-        }
+        RenderSettings { quality: Quality::High, preview: false, short_side: None, loudness: Some(-14.0) }
     }
 }
 
@@ -93,37 +88,17 @@ pub const PREVIEW_SHORT_SIDE: u32 = 360;
 impl RenderSettings {
     pub fn encode(&self) -> Encode {
         if self.preview {
-            return Encode {
-                preset: "ultrafast",
-                crf: 30,
-                audio_kbps: 96,
-            };
+            return Encode { preset: "ultrafast", crf: 30, audio_kbps: 96 };
         }
         match self.quality {
-            Quality::High => Encode {
-                preset: "veryfast",
-                crf: 20,
-                audio_kbps: 192,
-            },
-            Quality::Medium => Encode {
-                preset: "veryfast",
-                crf: 23,
-                audio_kbps: 160,
-            },
-            Quality::Low => Encode {
-                preset: "veryfast",
-                crf: 28,
-                audio_kbps: 128,
-            },
+            Quality::High => Encode { preset: "veryfast", crf: 20, audio_kbps: 192 },
+            Quality::Medium => Encode { preset: "veryfast", crf: 23, audio_kbps: 160 },
+            Quality::Low => Encode { preset: "veryfast", crf: 28, audio_kbps: 128 },
         }
     }
 
     fn short_side(&self) -> Option<u32> {
-        if self.preview {
-            Some(PREVIEW_SHORT_SIDE)
-        } else {
-            self.short_side
-        }
+        if self.preview { Some(PREVIEW_SHORT_SIDE) } else { self.short_side }
     }
 }
 
@@ -211,11 +186,7 @@ pub fn build(
     } else {
         // The measuring pass opens only the inputs that carry sound.
         let used: Vec<usize> = (0..inputs.len()).filter(|&i| inputs[i].audio).collect();
-        let remap = |i: usize| {
-            used.iter()
-                .position(|&u| u == i)
-                .expect("audio input is listed")
-        };
+        let remap = |i: usize| used.iter().position(|&u| u == i).expect("audio input is listed");
         Some(audio::graph(draft, &audio_items, total_samples, &remap))
     };
     Ok(Plan {
@@ -252,17 +223,9 @@ impl Geometry {
     fn new(draft: &Draft, settings: &RenderSettings) -> Geometry {
         let c = &draft.canvas;
         let short = c.w.min(c.h);
-        let scale = settings
-            .short_side()
-            .map_or(1.0, |s| f64::from(s) / f64::from(short));
+        let scale = settings.short_side().map_or(1.0, |s| f64::from(s) / f64::from(short));
         let even = |v: u32| (((f64::from(v) * scale) / 2.0).round() as u32 * 2).max(2);
-        Geometry {
-            w: even(c.w),
-            h: even(c.h),
-            fps: c.fps,
-            scale,
-            bg: c.bg,
-        }
+        Geometry { w: even(c.w), h: even(c.h), fps: c.fps, scale, bg: c.bg }
     }
 
     /// Canvas pixels to output pixels.
@@ -277,28 +240,12 @@ impl Geometry {
 
 /// `0xRRGGBB@alpha`, as ffmpeg colour options read it.
 pub(crate) fn color(c: cutroom_timeline::Color) -> String {
-    format!(
-        "0x{:02x}{:02x}{:02x}@{}",
-        c.r,
-        c.g,
-        c.b,
-        escape::num((c.alpha() * 1000.0).round() / 1000.0)
-    )
+    format!("0x{:02x}{:02x}{:02x}@{}", c.r, c.g, c.b, escape::num((c.alpha() * 1000.0).round() / 1000.0))
 }
 
 /// Draft metadata keys written into the MP4's container tags.
-const META_KEYS: &[&str] = &[
-    "title",
-    "description",
-    "comment",
-    "keywords",
-    "artist",
-    "album",
-    "genre",
-    "copyright",
-    "date",
-    "synopsis",
-];
+const META_KEYS: &[&str] =
+    &["title", "description", "comment", "keywords", "artist", "album", "genre", "copyright", "date", "synopsis"];
 
 fn metadata(draft: &Draft) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -306,21 +253,12 @@ fn metadata(draft: &Draft) -> Vec<(String, String)> {
         let Some(v) = draft.m.get(*key) else { continue };
         let text = match v {
             serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Array(items) => items
-                .iter()
-                .filter_map(|i| i.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            serde_json::Value::Array(items) => items.iter().filter_map(|i| i.as_str()).collect::<Vec<_>>().join(", "),
             serde_json::Value::Number(n) => n.to_string(),
             _ => continue,
         };
-        let clean: String = text
-            .chars()
-            .filter(|c| !c.is_control() || *c == '\n')
-            .take(5000)
-            .collect::<String>()
-            .trim()
-            .to_string();
+        let clean: String =
+            text.chars().filter(|c| !c.is_control() || *c == '\n').take(5000).collect::<String>().trim().to_string();
         if !clean.is_empty() {
             out.push((key.to_string(), clean));
         }
@@ -331,12 +269,7 @@ fn metadata(draft: &Draft) -> Vec<(String, String)> {
 impl Plan {
     /// The full graph, with the loudness gain (dB) found by the measuring pass.
     pub fn graph(&self, gain_db: Option<f64>) -> String {
-        format!(
-            "{};\n{};\n{}",
-            self.video_graph,
-            self.audio_graph,
-            audio::tail(gain_db)
-        )
+        format!("{};\n{};\n{}", self.video_graph, self.audio_graph, audio::tail(gain_db))
     }
 
     /// The audio-only graph that measures loudness, when there is any sound.
@@ -344,9 +277,7 @@ impl Plan {
         self.loudness?;
         let body = self.measure_graph.as_ref()?;
         // ebur128 measures integrated loudness and true peak in one cheap pass.
-        Some(format!(
-            "{body};\n[mix]ebur128=peak=true:framelog=verbose[aout]"
-        ))
+        Some(format!("{body};\n[mix]ebur128=peak=true:framelog=verbose[aout]"))
     }
 
     fn input_args(&self, only_audio: bool) -> Vec<OsString> {
@@ -366,18 +297,9 @@ impl Plan {
     /// ffmpeg arguments for the render, reading the graph from `graph_file`.
     pub fn render_args(&self, graph_file: &Path, out: &Path) -> Vec<OsString> {
         let e = self.encode;
-        let mut a: Vec<OsString> = [
-            "-hide_banner",
-            "-nostdin",
-            "-y",
-            "-v",
-            "error",
-            "-nostats",
-            "-progress",
-            "pipe:1",
-        ]
-        .map(OsString::from)
-        .to_vec();
+        let mut a: Vec<OsString> = ["-hide_banner", "-nostdin", "-y", "-v", "error", "-nostats", "-progress", "pipe:1"]
+            .map(OsString::from)
+            .to_vec();
         a.extend(self.input_args(false));
         a.push("-filter_complex_script".into());
         a.push(graph_file.as_os_str().to_owned());
@@ -404,12 +326,7 @@ impl Plan {
             "+faststart",
         ];
         a.extend(fixed.map(OsString::from));
-        a.extend([
-            "-crf".into(),
-            e.crf.to_string().into(),
-            "-b:a".into(),
-            format!("{}k", e.audio_kbps).into(),
-        ]);
+        a.extend(["-crf".into(), e.crf.to_string().into(), "-b:a".into(), format!("{}k", e.audio_kbps).into()]);
         for (k, v) in &self.metadata {
             a.push("-metadata".into());
             a.push(format!("{k}={v}").into());
@@ -421,9 +338,7 @@ impl Plan {
 
     /// ffmpeg arguments for the loudness measurement (audio only, no output file).
     pub fn measure_args(&self, graph_file: &Path) -> Vec<OsString> {
-        let mut a: Vec<OsString> = ["-hide_banner", "-nostdin", "-v", "info", "-nostats"]
-            .map(OsString::from)
-            .to_vec();
+        let mut a: Vec<OsString> = ["-hide_banner", "-nostdin", "-v", "info", "-nostats"].map(OsString::from).to_vec();
         a.extend(self.input_args(true));
         a.push("-filter_complex_script".into());
         a.push(graph_file.as_os_str().to_owned());

@@ -39,7 +39,9 @@ pub fn normalize(text: &str) -> Vec<String> {
         .map(|l| {
             l.replace('\t', "    ")
                 .chars()
-                .filter(|c| !c.is_control() && !matches!(*c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{feff}'))
+                .filter(|c| {
+                    !c.is_control() && !matches!(*c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{feff}')
+                })
                 .collect::<String>()
                 .trim_end()
                 .to_string()
@@ -76,11 +78,7 @@ pub fn wrap(line: &str, max: f64, width: &dyn Fn(&str) -> f64) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur = String::new();
     for (sep, word) in tokens {
-        let candidate = if cur.is_empty() {
-            word.clone()
-        } else {
-            format!("{cur}{sep}{word}")
-        };
+        let candidate = if cur.is_empty() { word.clone() } else { format!("{cur}{sep}{word}") };
         if width(&candidate) <= max {
             cur = candidate;
             continue;
@@ -122,18 +120,9 @@ pub(crate) fn overlays(
     workdir: &Path,
     warnings: &mut Vec<String>,
 ) -> Overlays {
-    let mut out = Overlays {
-        filters: Vec::new(),
-        files: Vec::new(),
-        faces: Vec::new(),
-    };
+    let mut out = Overlays { filters: Vec::new(), files: Vec::new(), faces: Vec::new() };
     let default_style = TextStyle::default();
-    for (ti, track) in draft
-        .t
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.tt == TrackType::Text)
-    {
+    for (ti, track) in draft.t.iter().enumerate().filter(|(_, t)| t.tt == TrackType::Text) {
         for (si, seg) in track.sg.iter().enumerate() {
             let style = seg.style.as_ref().unwrap_or(&default_style);
             let Some(text) = seg.text.as_deref() else {
@@ -156,10 +145,7 @@ pub(crate) fn overlays(
                     out.faces.push(line.face.clone());
                 }
                 out.filters.push(drawtext(line, style, geo, &timing, &path));
-                out.files.push(TextFile {
-                    name,
-                    content: line.text.clone(),
-                });
+                out.files.push(TextFile { name, content: line.text.clone() });
             }
         }
     }
@@ -185,13 +171,7 @@ struct Line {
     align: Align,
 }
 
-fn layout(
-    text: &str,
-    style: &TextStyle,
-    geo: &Geometry,
-    fonts: &dyn Fonts,
-    warnings: &mut Vec<String>,
-) -> Vec<Line> {
+fn layout(text: &str, style: &TextStyle, geo: &Geometry, fonts: &dyn Fonts, warnings: &mut Vec<String>) -> Vec<Line> {
     let size = geo.px(f64::from(style.size)).max(4.0);
     let margin = style.margin * f64::from(geo.w.min(geo.h));
     let pad = style.bg.as_ref().map_or(0.0, |b| geo.px(f64::from(b.pad)));
@@ -283,27 +263,16 @@ fn drawtext(line: &Line, style: &TextStyle, geo: &Geometry, t: &Timing, file: &P
         .opt("enable", enable);
     let mut alpha = Vec::new();
     if t.fade_in > 0.0 {
-        alpha.push(format!(
-            "min(1,max(0,(t-{})/{}))",
-            num(t.start),
-            num(t.fade_in)
-        ));
+        alpha.push(format!("min(1,max(0,(t-{})/{}))", num(t.start), num(t.fade_in)));
     }
     if t.fade_out > 0.0 {
-        alpha.push(format!(
-            "min(1,max(0,({}-t)/{}))",
-            num(t.end),
-            num(t.fade_out)
-        ));
+        alpha.push(format!("min(1,max(0,({}-t)/{}))", num(t.end), num(t.fade_out)));
     }
     if !alpha.is_empty() {
         f = f.opt("alpha", alpha.join("*"));
     }
     if let Some(b) = &style.bg {
-        f = f
-            .num("box", 1)
-            .opt("boxcolor", color(b.color))
-            .num("boxborderw", geo.px(f64::from(b.pad)).round());
+        f = f.num("box", 1).opt("boxcolor", color(b.color)).num("boxborderw", geo.px(f64::from(b.pad)).round());
     }
     if let Some(s) = &style.shadow {
         f = f
@@ -312,9 +281,7 @@ fn drawtext(line: &Line, style: &TextStyle, geo: &Geometry, t: &Timing, file: &P
             .opt("shadowcolor", color(s.color));
     }
     if let Some(o) = &style.outline {
-        f = f
-            .num("borderw", geo.px(f64::from(o.w)).round().max(1.0))
-            .opt("bordercolor", color(o.color));
+        f = f.num("borderw", geo.px(f64::from(o.w)).round().max(1.0)).opt("bordercolor", color(o.color));
     }
     f.build()
 }
@@ -329,26 +296,14 @@ mod tests {
 
     #[test]
     fn wraps_between_words_and_between_cjk_characters() {
-        assert_eq!(
-            wrap("hello big world", 60.0, &w),
-            vec!["hello big", "world"]
-        );
-        assert_eq!(
-            wrap("你好世界你好世界", 40.0, &w),
-            vec!["你好世界", "你好世界"]
-        );
-        assert_eq!(
-            wrap("abcdefghijklmnop", 30.0, &w),
-            vec!["abcde", "fghij", "klmno", "p"]
-        );
+        assert_eq!(wrap("hello big world", 60.0, &w), vec!["hello big", "world"]);
+        assert_eq!(wrap("你好世界你好世界", 40.0, &w), vec!["你好世界", "你好世界"]);
+        assert_eq!(wrap("abcdefghijklmnop", 30.0, &w), vec!["abcde", "fghij", "klmno", "p"]);
         assert_eq!(wrap("short", 600.0, &w), vec!["short"]);
     }
 
     #[test]
     fn normalises_controls_and_newlines() {
-        assert_eq!(
-            normalize("a\r\nb\rc\td\u{7}e\u{202e}f  "),
-            vec!["a", "b", "c    def"]
-        );
+        assert_eq!(normalize("a\r\nb\rc\td\u{7}e\u{202e}f  "), vec!["a", "b", "c    def"]);
     }
 }

@@ -59,10 +59,7 @@ pub(crate) fn sequence(
             // Validation guarantees an overlap only where the previous segment has a transition.
             overlap_in = cursor - f0;
             let prev = pieces.last_mut().expect("an overlap follows a piece");
-            let kind = segments[i - 1]
-                .transition
-                .as_ref()
-                .map_or(TransitionKind::Crossfade, |t| t.kind);
+            let kind = segments[i - 1].transition.as_ref().map_or(TransitionKind::Crossfade, |t| t.kind);
             prev.join = Some((kind, overlap_in));
             if let Some(t) = timings.last_mut() {
                 let t: &mut SegmentTiming = t;
@@ -70,11 +67,7 @@ pub(crate) fn sequence(
             }
         }
         let frames = f1 - f0;
-        let entry = seg
-            .src
-            .as_deref()
-            .and_then(|id| media.get(id))
-            .expect("validated media");
+        let entry = seg.src.as_deref().and_then(|id| media.get(id)).expect("validated media");
         let label = format!("v{}", pieces.len());
         let input = inputs.len();
         let still = entry.probe.kind == MediaKind::Image;
@@ -82,31 +75,12 @@ pub(crate) fn sequence(
         if !still {
             // Seek and bound the read at the input, so nothing outside the segment is decoded.
             let needed = geo.secs(frames) * seg.speed + 0.5;
-            options = vec![
-                "-ss".into(),
-                num(seg.src_in.secs_f64()),
-                "-t".into(),
-                num(needed),
-            ];
+            options = vec!["-ss".into(), num(seg.src_in.secs_f64()), "-t".into(), num(needed)];
         }
-        inputs.push(Input {
-            options,
-            path: entry.path.clone(),
-            audio: false,
-        });
+        inputs.push(Input { options, path: entry.path.clone(), audio: false });
         media_piece(g, geo, seg, entry, input, frames, &label);
-        pieces.push(Piece {
-            label,
-            frames,
-            join: None,
-        });
-        timings.push(SegmentTiming {
-            input: Some(input),
-            start_frame: f0,
-            frames,
-            overlap_in,
-            overlap_out: 0,
-        });
+        pieces.push(Piece { label, frames, join: None });
+        timings.push(SegmentTiming { input: Some(input), start_frame: f0, frames, overlap_in, overlap_out: 0 });
         cursor = f1;
     }
     if total > cursor {
@@ -117,43 +91,25 @@ pub(crate) fn sequence(
     if timings.len() > MANY_INPUTS {
         for t in &timings {
             if let Some(i) = t.input {
-                inputs[i]
-                    .options
-                    .splice(0..0, ["-threads".to_string(), "1".to_string()]);
+                inputs[i].options.splice(0..0, ["-threads".to_string(), "1".to_string()]);
             }
         }
     }
     let count = pieces.len();
     let label = join(g, geo, pieces);
-    Sequence {
-        label,
-        pieces: count,
-        segments: timings,
-    }
+    Sequence { label, pieces: count, segments: timings }
 }
 
 /// A stretch of the canvas colour.
 fn fill(g: &mut Graph, geo: &Geometry, at: u64, frames: u64) -> Piece {
     let label = format!("fill{at}");
-    let src = Filter::new("color")
-        .opt("c", color(geo.bg))
-        .opt("s", format!("{}x{}", geo.w, geo.h))
-        .num("r", geo.fps);
+    let src = Filter::new("color").opt("c", color(geo.bg)).opt("s", format!("{}x{}", geo.w, geo.h)).num("r", geo.fps);
     g.chain(
         &[],
-        &[
-            src.build(),
-            format!("trim=end_frame={frames}"),
-            "setsar=1".into(),
-            "format=yuv420p".into(),
-        ],
+        &[src.build(), format!("trim=end_frame={frames}"), "setsar=1".into(), "format=yuv420p".into()],
         &label,
     );
-    Piece {
-        label,
-        frames,
-        join: None,
-    }
+    Piece { label, frames, join: None }
 }
 
 fn media_piece(
@@ -165,11 +121,7 @@ fn media_piece(
     frames: u64,
     label: &str,
 ) {
-    let v = entry
-        .probe
-        .video
-        .as_ref()
-        .expect("validated: video segments have pictures");
+    let v = entry.probe.video.as_ref().expect("validated: video segments have pictures");
     let src = (v.display_width, v.display_height);
     let fps = geo.fps;
     let pre = format!("{label}_in");
@@ -186,10 +138,7 @@ fn media_piece(
         timing.push(format!("trim=end_frame={frames}"));
     }
     if v.sar.0 != v.sar.1 {
-        timing.push(format!(
-            "scale=w=trunc(iw*{}/{}/2)*2:h=ih",
-            v.sar.0, v.sar.1
-        ));
+        timing.push(format!("scale=w=trunc(iw*{}/{}/2)*2:h=ih", v.sar.0, v.sar.1));
         timing.push("setsar=1".into());
     }
     timing.push("format=yuv420p".into());
@@ -199,16 +148,7 @@ fn media_piece(
     // Stills with motion are fitted at twice the size, so the zoom has pixels to spare.
     let over = if motion.is_some() { 2 } else { 1 };
     let fitted = format!("{label}_fit");
-    fit(
-        g,
-        &pre,
-        src,
-        (geo.w * over, geo.h * over),
-        seg.fit,
-        seg.focus.unwrap_or(Point::CENTER),
-        geo,
-        &fitted,
-    );
+    fit(g, &pre, src, (geo.w * over, geo.h * over), seg.fit, seg.focus.unwrap_or(Point::CENTER), geo, &fitted);
 
     let mut post: Vec<String> = Vec::new();
     if still {
@@ -226,11 +166,7 @@ fn media_piece(
     }
     if !seg.fade_out.is_zero() {
         let st = (geo.secs(frames) - seg.fade_out.secs_f64()).max(0.0);
-        post.push(format!(
-            "fade=t=out:st={}:d={}",
-            num(st),
-            num(seg.fade_out.secs_f64())
-        ));
+        post.push(format!("fade=t=out:st={}:d={}", num(st), num(seg.fade_out.secs_f64())));
     }
     g.chain(&[&fitted], &post, label);
 }
@@ -239,12 +175,7 @@ fn media_piece(
 /// `from` to `to` over the segment.
 fn zoompan(m: &Motion, frames: u64, geo: &Geometry) -> String {
     let last = (frames.max(2) - 1) as f64;
-    let e = format!(
-        "(min(on/{},1)*min(on/{},1)*(3-2*min(on/{},1)))",
-        num(last),
-        num(last),
-        num(last)
-    );
+    let e = format!("(min(on/{},1)*min(on/{},1)*(3-2*min(on/{},1)))", num(last), num(last), num(last));
     let lerp = |a: f64, b: f64| format!("({}+({})*{e})", num(a), num(b - a));
     let z = lerp(m.zoom_from, m.zoom_to);
     let cx = lerp(m.from.x, m.to.x);
@@ -274,9 +205,7 @@ pub(crate) fn cover_crop(src: (u32, u32), dst: (u32, u32), focus: Point) -> (u32
     };
     let place = |f: f64, full: u32, part: u32| -> u32 {
         let max = f64::from(full - part);
-        (f * f64::from(full) - f64::from(part) / 2.0)
-            .round()
-            .clamp(0.0, max) as u32
+        (f * f64::from(full) - f64::from(part) / 2.0).round().clamp(0.0, max) as u32
     };
     (cw, ch, place(focus.x, src.0, cw), place(focus.y, src.1, ch))
 }
@@ -285,11 +214,7 @@ pub(crate) fn cover_crop(src: (u32, u32), dst: (u32, u32), focus: Point) -> (u32
 pub(crate) fn contain_size(src: (u32, u32), dst: (u32, u32)) -> (u32, u32) {
     let (sw, sh) = (f64::from(src.0), f64::from(src.1));
     let (dw, dh) = (f64::from(dst.0), f64::from(dst.1));
-    if sw * dh > sh * dw {
-        (dst.0, even(dw * sh / sw).min(dst.1))
-    } else {
-        (even(dh * sw / sh).min(dst.0), dst.1)
-    }
+    if sw * dh > sh * dw { (dst.0, even(dw * sh / sw).min(dst.1)) } else { (even(dh * sw / sh).min(dst.0), dst.1) }
 }
 
 /// Fits a picture onto the canvas. Cover crops first and scales the crop, which is
@@ -340,18 +265,10 @@ fn fit(
         }
         Fit::Blur => {
             let (fw, fh) = contain_size(src, dst);
-            let (a, b, bg, fg) = (
-                format!("{out}_a"),
-                format!("{out}_b"),
-                format!("{out}_bg"),
-                format!("{out}_fg"),
-            );
+            let (a, b, bg, fg) = (format!("{out}_a"), format!("{out}_b"), format!("{out}_bg"), format!("{out}_fg"));
             g.chain(&[input], &["split=2".into()], &format!("{a}][{b}"));
             // The background: the cover crop, shrunk, blurred and scaled back up.
-            let (bw, bh) = (
-                even(f64::from(dst.0) / 8.0).max(16),
-                even(f64::from(dst.1) / 8.0).max(16),
-            );
+            let (bw, bh) = (even(f64::from(dst.0) / 8.0).max(16), even(f64::from(dst.1) / 8.0).max(16));
             let r = (bw.min(bh) / 10).max(1);
             let (cw, ch, x, y) = cover_crop(src, dst, focus);
             let mut back = Vec::new();
@@ -359,22 +276,11 @@ fn fit(
                 back.push(format!("crop={cw}:{ch}:{x}:{y}"));
             }
             back.push(scale(bw, bh));
-            back.push(format!(
-                "boxblur=luma_radius={r}:luma_power=2:chroma_radius={}:chroma_power=2",
-                (r / 2).max(1)
-            ));
+            back.push(format!("boxblur=luma_radius={r}:luma_power=2:chroma_radius={}:chroma_power=2", (r / 2).max(1)));
             back.push(format!("scale={}:{}:flags=bilinear", dst.0, dst.1));
             g.chain(&[&a], &back, &bg);
             g.chain(&[&b], &[scale(fw, fh)], &fg);
-            g.chain(
-                &[&bg, &fg],
-                &[format!(
-                    "overlay=x={}:y={}",
-                    (dst.0 - fw) / 2,
-                    (dst.1 - fh) / 2
-                )],
-                out,
-            );
+            g.chain(&[&bg, &fg], &[format!("overlay=x={}:y={}", (dst.0 - fw) / 2, (dst.1 - fh) / 2)], out);
         }
     }
 }
@@ -420,11 +326,7 @@ fn join(g: &mut Graph, geo: &Geometry, pieces: Vec<Piece>) -> String {
                 .build();
             // xfade in ffmpeg 5.1 can leave a one-frame hole in the timestamps (the muxer
             // would fill it with a duplicate); number the frames afresh.
-            g.chain(
-                &[&label, &next.label],
-                &[xfade, format!("settb=1/{fps}"), "setpts=N".into()],
-                &out,
-            );
+            g.chain(&[&label, &next.label], &[xfade, format!("settb=1/{fps}"), "setpts=N".into()], &out);
             label = out;
             frames = offset + next.frames;
             join = next.join;
@@ -445,26 +347,11 @@ mod tests {
 
     #[test]
     fn cover_crops_the_middle_of_a_wide_source_for_a_tall_canvas() {
-        assert_eq!(
-            cover_crop((1920, 1080), (1080, 1920), Point::CENTER),
-            (608, 1080, 656, 0)
-        );
-        assert_eq!(
-            cover_crop((1920, 1080), (1080, 1920), Point { x: 0.0, y: 0.5 }),
-            (608, 1080, 0, 0)
-        );
-        assert_eq!(
-            cover_crop((1920, 1080), (1080, 1920), Point { x: 1.0, y: 0.5 }),
-            (608, 1080, 1312, 0)
-        );
-        assert_eq!(
-            cover_crop((1080, 1920), (1920, 1080), Point::CENTER),
-            (1080, 608, 0, 656)
-        );
-        assert_eq!(
-            cover_crop((1920, 1080), (1920, 1080), Point::CENTER),
-            (1920, 1080, 0, 0)
-        );
+        assert_eq!(cover_crop((1920, 1080), (1080, 1920), Point::CENTER), (608, 1080, 656, 0));
+        assert_eq!(cover_crop((1920, 1080), (1080, 1920), Point { x: 0.0, y: 0.5 }), (608, 1080, 0, 0));
+        assert_eq!(cover_crop((1920, 1080), (1080, 1920), Point { x: 1.0, y: 0.5 }), (608, 1080, 1312, 0));
+        assert_eq!(cover_crop((1080, 1920), (1920, 1080), Point::CENTER), (1080, 608, 0, 656));
+        assert_eq!(cover_crop((1920, 1080), (1920, 1080), Point::CENTER), (1920, 1080, 0, 0));
     }
 
     #[test]

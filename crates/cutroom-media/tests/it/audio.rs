@@ -5,12 +5,7 @@ use cutroom_testkit::{loudness_lufs, rms_db, samples, tone_db};
 
 /// A 6 s music bed: a 220 Hz tone at −6 dBFS peak.
 fn music() -> PathBuf {
-    fixture(
-        "music.wav",
-        None,
-        Some("aevalsrc=0.5*sin(2*PI*220*t):s=48000:c=stereo"),
-        6.0,
-    )
+    fixture("music.wav", None, Some("aevalsrc=0.5*sin(2*PI*220*t):s=48000:c=stereo"), 6.0)
 }
 
 fn with_music(volume: f64, fade_out: u64) -> Draft {
@@ -40,20 +35,13 @@ fn music_at_35_percent_is_9_db_down() {
     let drop = level(&full.path) - level(&low.path);
     // 20·log10(0.35) = −9.1 dB.
     assert!((drop - 9.12).abs() < 0.5, "35% measured {drop:.2} dB down");
-    assert!(
-        (level(&full.path) - (-9.0)).abs() < 1.0,
-        "a −6 dBFS-peak sine is about −9 dB RMS"
-    );
+    assert!((level(&full.path) - (-9.0)).abs() < 1.0, "a −6 dBFS-peak sine is about −9 dB RMS");
 }
 
 #[test]
 fn faded_out_tail_is_silent() {
     let (v, m) = (silent_video(), music());
-    let out = render_ok(
-        &with_music(1.0, 1000),
-        &media(&[("v.mp4", &v), ("music.wav", &m)]),
-        &as_mixed(),
-    );
+    let out = render_ok(&with_music(1.0, 1000), &media(&[("v.mp4", &v), ("music.wav", &m)]), &as_mixed());
     let body = rms_db(&samples(&out.path, 2.0, Some(0.5)));
     let tail = rms_db(&samples(&out.path, 3.95, Some(0.05)));
     let half = rms_db(&samples(&out.path, 3.45, Some(0.1)));
@@ -88,10 +76,7 @@ fn ducking_lowers_music_under_the_videos_sound() {
     let music_level = |duck: bool| {
         let mut d = with_music(0.5, 0);
         if duck {
-            d.t[1].duck = Some(Duck {
-                amount_db: 12.0,
-                ..Duck::default()
-            });
+            d.t[1].duck = Some(Duck { amount_db: 12.0, ..Duck::default() });
         }
         let out = render_ok(&d, &map, &as_mixed());
         let during = tone_db(&samples(&out.path, 0.8, Some(1.0)), 220.0);
@@ -99,16 +84,9 @@ fn ducking_lowers_music_under_the_videos_sound() {
         (during, after)
     };
     let (during, after) = music_level(true);
-    assert!(
-        after - during > 6.0,
-        "ducked by only {:.1} dB ({during:.1} vs {after:.1})",
-        after - during
-    );
+    assert!(after - during > 6.0, "ducked by only {:.1} dB ({during:.1} vs {after:.1})", after - during);
     let (during, after) = music_level(false);
-    assert!(
-        (after - during).abs() < 1.0,
-        "without ducking the music stays level"
-    );
+    assert!((after - during).abs() < 1.0, "without ducking the music stays level");
 }
 
 #[test]
@@ -146,9 +124,6 @@ fn a_draft_with_only_music_and_text_renders() {
     d.t.push(t);
     let out = render_ok(&d, &media(&[("music.wav", &m)]), &as_mixed());
     assert_eq!(out.rendered.frames, 75);
-    assert!(
-        rms_db(&samples(&out.path, 0.0, Some(0.4))) < -60.0,
-        "silence before the music starts"
-    );
+    assert!(rms_db(&samples(&out.path, 0.0, Some(0.4))) < -60.0, "silence before the music starts");
     assert!(rms_db(&samples(&out.path, 1.0, Some(0.5))) > -12.0);
 }

@@ -4,10 +4,7 @@ use super::*;
 use cutroom_testkit::{Frame, frame_at, moov_before_mdat};
 
 fn red_blue(kind: TransitionKind) -> (Draft, MediaMap) {
-    let (red, blue) = (
-        color_clip("red", 3.0, Some(440)),
-        color_clip("blue", 3.0, Some(660)),
-    );
+    let (red, blue) = (color_clip("red", 3.0, Some(440)), color_clip("blue", 3.0, Some(660)));
     let mut d = canvas(320, 180);
     let mut a = seg("red.mp4", 0, 2000);
     a.transition = cross(kind, 1000);
@@ -29,10 +26,7 @@ fn crossfade_overlaps_and_blends() {
     let end = frame_at(&out.path, 2.5).mean(0, 0, 320, 180);
     assert!(start[0] > 200.0 && start[2] < 40.0, "red before: {start:?}");
     assert!(end[2] > 200.0 && end[0] < 40.0, "blue after: {end:?}");
-    assert!(
-        (90.0..170.0).contains(&mid[0]) && (90.0..170.0).contains(&mid[2]),
-        "half of each mid-way: {mid:?}"
-    );
+    assert!((90.0..170.0).contains(&mid[0]) && (90.0..170.0).contains(&mid[2]), "half of each mid-way: {mid:?}");
     assert!(moov_before_mdat(&out.path), "faststart");
 }
 
@@ -46,11 +40,7 @@ fn fade_through_black_is_dark_in_the_middle() {
 
 #[test]
 fn wipe_and_slide_split_the_frame() {
-    for kind in [
-        TransitionKind::WipeLeft,
-        TransitionKind::SlideLeft,
-        TransitionKind::WipeUp,
-    ] {
+    for kind in [TransitionKind::WipeLeft, TransitionKind::SlideLeft, TransitionKind::WipeUp] {
         let (d, m) = red_blue(kind);
         let out = render_ok(&d, &m, &as_mixed());
         let f = frame_at(&out.path, 1.5);
@@ -61,10 +51,7 @@ fn wipe_and_slide_split_the_frame() {
         };
         let reddish = |c: [f64; 3]| c[0] > 150.0 && c[2] < 80.0;
         let bluish = |c: [f64; 3]| c[2] > 150.0 && c[0] < 80.0;
-        assert!(
-            (reddish(a) && bluish(b)) || (bluish(a) && reddish(b)),
-            "{kind:?}: {a:?} vs {b:?}"
-        );
+        assert!((reddish(a) && bluish(b)) || (bluish(a) && reddish(b)), "{kind:?}: {a:?} vs {b:?}");
     }
 }
 
@@ -86,25 +73,13 @@ fn fit_modes_on_a_vertical_canvas() {
     let contain = fit_render(Fit::Contain);
     let blur = fit_render(Fit::Blur);
     // Cover: picture to every edge, no bars.
-    for (name, band) in [
-        ("top", cover.mean_luma(0, 0, 180, 10)),
-        ("bottom", cover.mean_luma(0, 310, 180, 320)),
-    ] {
+    for (name, band) in [("top", cover.mean_luma(0, 0, 180, 10)), ("bottom", cover.mean_luma(0, 310, 180, 320))] {
         assert!(band > 40.0, "cover has a bar at the {name}: {band}");
     }
     // Contain: the 16:9 picture is 102 px high in the middle, black above and below.
-    assert!(
-        contain.mean_luma(0, 0, 180, 100) < 3.0,
-        "contain: bar on top"
-    );
-    assert!(
-        contain.mean_luma(0, 220, 180, 320) < 3.0,
-        "contain: bar below"
-    );
-    assert!(
-        contain.mean_luma(0, 120, 180, 200) > 40.0,
-        "contain: picture in the middle"
-    );
+    assert!(contain.mean_luma(0, 0, 180, 100) < 3.0, "contain: bar on top");
+    assert!(contain.mean_luma(0, 220, 180, 320) < 3.0, "contain: bar below");
+    assert!(contain.mean_luma(0, 120, 180, 200) > 40.0, "contain: picture in the middle");
     // Blurred background: no bars and not black, and smooth (blurred) above the picture.
     let top = blur.mean_luma(0, 0, 180, 100);
     assert!(top > 40.0, "blur: the background is black ({top})");
@@ -126,15 +101,7 @@ fn canvases_and_resolution() {
     // 4K when asked: a 16:9 canvas scaled to 2160 on its short side.
     let mut d = canvas(320, 180);
     d.t.push(video_track(vec![seg("g.mp4", 0, 400)]));
-    let out = render_ok(
-        &d,
-        &m,
-        &RenderSettings {
-            short_side: Some(2160),
-            quality: Quality::Low,
-            ..as_mixed()
-        },
-    );
+    let out = render_ok(&d, &m, &RenderSettings { short_side: Some(2160), quality: Quality::Low, ..as_mixed() });
     let v = out.rendered.probe.video.clone().unwrap();
     assert_eq!((v.width, v.height), (3840, 2160));
 }
@@ -144,14 +111,7 @@ fn preview_is_small() {
     let g = gradient_clip();
     let mut d = canvas(1080, 1920);
     d.t.push(video_track(vec![seg("g.mp4", 0, 1000)]));
-    let out = render_ok(
-        &d,
-        &media(&[("g.mp4", &g)]),
-        &RenderSettings {
-            preview: true,
-            ..as_mixed()
-        },
-    );
+    let out = render_ok(&d, &media(&[("g.mp4", &g)]), &RenderSettings { preview: true, ..as_mixed() });
     let v = out.rendered.probe.video.clone().unwrap();
     assert_eq!((v.width, v.height), (360, 640));
 }
@@ -177,15 +137,11 @@ fn trim_and_speed_pick_the_right_source_time() {
     let out = render_ok(&d, &media(&[("ramp.mp4", &r)]), &as_mixed());
     assert_eq!(out.rendered.frames, 60);
     // Limited-range luma 16 + 20·T decodes to grey 23.3·T in full-range RGB.
-    let source_time =
-        |secs: f64| frame_at(&out.path, secs).mean_luma(0, 0, 320, 180) / (20.0 * 255.0 / 219.0);
+    let source_time = |secs: f64| frame_at(&out.path, secs).mean_luma(0, 0, 320, 180) / (20.0 * 255.0 / 219.0);
     // Output t = 1 s shows source t = 2 + 2 × 1 = 4 s; the first frame shows source 2 s.
     let (first, later) = (source_time(0.0), source_time(1.0));
     assert!((first - 2.0).abs() < 0.1, "starts at source {first} s");
-    assert!(
-        (later - 4.0).abs() < 0.1,
-        "one second in shows source {later} s"
-    );
+    assert!((later - 4.0).abs() < 0.1, "one second in shows source {later} s");
     // The sound is twice as fast but keeps its pitch.
     let tone = cutroom_testkit::samples(&out.path, 0.2, Some(1.5));
     let hz = cutroom_testkit::zero_crossing_hz(&tone);
@@ -194,18 +150,10 @@ fn trim_and_speed_pick_the_right_source_time() {
 
 #[test]
 fn stills_hold_or_zoom() {
-    let img = fixture(
-        "square.png",
-        Some("color=black:s=320x180,drawbox=x=140:y=70:w=40:h=40:color=white:t=fill"),
-        None,
-        1.0,
-    );
+    let img =
+        fixture("square.png", Some("color=black:s=320x180,drawbox=x=140:y=70:w=40:h=40:color=white:t=fill"), None, 1.0);
     let m = media(&[("sq.png", &img)]);
-    let width_of_square = |f: &Frame| {
-        f.ink_columns(85, 95, 0.0, 128.0)
-            .map(|(a, b)| b - a + 1)
-            .unwrap_or(0)
-    };
+    let width_of_square = |f: &Frame| f.ink_columns(85, 95, 0.0, 128.0).map(|(a, b)| b - a + 1).unwrap_or(0);
 
     let mut d = canvas(320, 180);
     d.t.push(video_track(vec![seg("sq.png", 0, 2000)]));
@@ -215,19 +163,11 @@ fn stills_hold_or_zoom() {
     assert!((width_of_square(&a) as i64 - 40).abs() <= 2);
 
     let mut s = seg("sq.png", 0, 2000);
-    s.motion = Some(Motion {
-        zoom_from: 1.0,
-        zoom_to: 2.0,
-        from: Point::CENTER,
-        to: Point::CENTER,
-    });
+    s.motion = Some(Motion { zoom_from: 1.0, zoom_to: 2.0, from: Point::CENTER, to: Point::CENTER });
     let mut d = canvas(320, 180);
     d.t.push(video_track(vec![s]));
     let out = render_ok(&d, &m, &as_mixed());
-    let (a, b) = (
-        width_of_square(&frame_at(&out.path, 0.0)),
-        width_of_square(&frame_at(&out.path, 1.96)),
-    );
+    let (a, b) = (width_of_square(&frame_at(&out.path, 0.0)), width_of_square(&frame_at(&out.path, 1.96)));
     assert!((a as i64 - 40).abs() <= 3, "starts unzoomed: {a}");
     assert!((b as i64 - 80).abs() <= 5, "ends at twice the size: {b}");
 }
@@ -243,14 +183,8 @@ fn gaps_show_the_canvas_colour_and_fades_go_to_black() {
     let out = render_ok(&d, &media(&[("red.mp4", &red)]), &as_mixed());
     assert_eq!(out.rendered.frames, 90);
     let gap = frame_at(&out.path, 1.5).mean(0, 0, 320, 180);
-    assert!(
-        gap[1] > 180.0 && gap[0] < 30.0,
-        "gap in the canvas colour: {gap:?}"
-    );
-    assert!(
-        frame_at(&out.path, 0.0).mean_luma(0, 0, 320, 180) < 15.0,
-        "fade in starts black"
-    );
+    assert!(gap[1] > 180.0 && gap[0] < 30.0, "gap in the canvas colour: {gap:?}");
+    assert!(frame_at(&out.path, 0.0).mean_luma(0, 0, 320, 180) < 15.0, "fade in starts black");
     assert!(frame_at(&out.path, 0.8).mean(0, 0, 320, 180)[0] > 200.0);
 }
 
@@ -264,40 +198,22 @@ fn output_is_clean_h264_aac_in_sync() {
     let p = &out.rendered.probe;
     let (v, a) = (p.video.as_ref().unwrap(), p.audio.as_ref().unwrap());
     assert_eq!(
-        (
-            v.codec.as_str(),
-            v.pix_fmt.as_deref(),
-            a.codec.as_str(),
-            a.sample_rate
-        ),
+        (v.codec.as_str(), v.pix_fmt.as_deref(), a.codec.as_str(), a.sample_rate),
         ("h264", Some("yuv420p"), "aac", 48_000)
     );
     // Audio and video end together (the source has no sound; silence is still written).
     let samples = cutroom_testkit::samples(&out.path, 0.0, None);
     let audio_ms = samples.len() as f64 / 48.0;
-    assert!(
-        (audio_ms - 2500.0).abs() < 30.0,
-        "audio lasts {audio_ms} ms"
-    );
+    assert!((audio_ms - 2500.0).abs() < 30.0, "audio lasts {audio_ms} ms");
     assert!(moov_before_mdat(&out.path));
     // Draft metadata lands in the container.
     let tags = cutroom_process::Command::tool(cutroom_process::Tool::Ffprobe)
         .unwrap()
-        .args([
-            "-v",
-            "error",
-            "-show_entries",
-            "format_tags=title",
-            "-of",
-            "default=nw=1:nk=1",
-        ])
+        .args(["-v", "error", "-show_entries", "format_tags=title", "-of", "default=nw=1:nk=1"])
         .arg(&out.path)
         .run()
         .unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&tags.stdout).trim(),
-        "Urban \"Dreams\": test"
-    );
+    assert_eq!(String::from_utf8_lossy(&tags.stdout).trim(), "Urban \"Dreams\": test");
 }
 
 #[test]
@@ -307,14 +223,7 @@ fn quality_presets_order_file_sizes() {
     let mut d = canvas(320, 180);
     d.t.push(video_track(vec![seg("g.mp4", 0, 2000)]));
     let size = |q: Quality| {
-        let out = render_ok(
-            &d,
-            &m,
-            &RenderSettings {
-                quality: q,
-                ..as_mixed()
-            },
-        );
+        let out = render_ok(&d, &m, &RenderSettings { quality: q, ..as_mixed() });
         std::fs::metadata(&out.path).unwrap().len()
     };
     let (high, low) = (size(Quality::High), size(Quality::Low));

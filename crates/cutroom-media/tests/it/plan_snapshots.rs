@@ -17,12 +17,8 @@ impl Fonts for FakeFonts {
         } else {
             "DejaVuSans.ttf"
         };
-        let substituted =
-            (family != "DejaVu Sans").then(|| format!("font '{family}' is not available"));
-        FaceChoice {
-            path: PathBuf::from("/fonts").join(name),
-            substituted,
-        }
+        let substituted = (family != "DejaVu Sans").then(|| format!("font '{family}' is not available"));
+        FaceChoice { path: PathBuf::from("/fonts").join(name), substituted }
     }
     fn width(&self, _: &Path, size: f64, text: &str) -> f64 {
         text.chars().count() as f64 * size * 0.55
@@ -47,24 +43,14 @@ fn video(w: u32, h: u32, secs: u64, audio: bool) -> Probe {
             pix_fmt: Some("yuv420p".into()),
             frames: Some(secs * 30),
         }),
-        audio: audio.then(|| AudioStream {
-            codec: "aac".into(),
-            sample_rate: 48_000,
-            channels: 2,
-        }),
+        audio: audio.then(|| AudioStream { codec: "aac".into(), sample_rate: 48_000, channels: 2 }),
     }
 }
 
 fn reference_media() -> MediaMap {
     let mut m = MediaMap::new();
     for id in ["clip_a.mp4", "clip_b.mp4", "clip_c.mp4"] {
-        m.insert(
-            id.into(),
-            MediaEntry {
-                path: PathBuf::from("/media").join(id),
-                probe: video(1920, 1080, 10, true),
-            },
-        );
+        m.insert(id.into(), MediaEntry { path: PathBuf::from("/media").join(id), probe: video(1920, 1080, 10, true) });
     }
     let music = Probe {
         format: "wav".into(),
@@ -72,40 +58,25 @@ fn reference_media() -> MediaMap {
         duration: Some(Ms::from_secs(30)),
         size_bytes: 1,
         video: None,
-        audio: Some(AudioStream {
-            codec: "pcm_s16le".into(),
-            sample_rate: 48_000,
-            channels: 2,
-        }),
+        audio: Some(AudioStream { codec: "pcm_s16le".into(), sample_rate: 48_000, channels: 2 }),
     };
-    m.insert(
-        "music.wav".into(),
-        MediaEntry {
-            path: "/media/music.wav".into(),
-            probe: music,
-        },
-    );
+    m.insert("music.wav".into(), MediaEntry { path: "/media/music.wav".into(), probe: music });
     m
 }
 
+/// The reference draft planned with stand-in media and fonts, text files under `workdir`.
+fn reference_plan(draft: &Draft, workdir: &str) -> cutroom_media::plan::Plan {
+    build(draft, &reference_media(), &FakeFonts, &RenderSettings::default(), Path::new(workdir)).unwrap()
+}
+
 fn argv(args: Vec<std::ffi::OsString>) -> String {
-    args.iter()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join(" ")
+    args.iter().map(|a| a.to_string_lossy().into_owned()).collect::<Vec<_>>().join(" ")
 }
 
 #[test]
 fn reference_timeline_graph() {
     let d = Draft::from_json(REFERENCE_DRAFT).unwrap();
-    let plan = build(
-        &d,
-        &reference_media(),
-        &FakeFonts,
-        &RenderSettings::default(),
-        Path::new("/work"),
-    )
-    .unwrap();
+    let plan = reference_plan(&d, "/work");
     assert_eq!((plan.width, plan.height, plan.frames), (1080, 1920, 642));
     insta::assert_snapshot!("reference_graph", plan.graph(Some(-3.5)));
     insta::assert_snapshot!("reference_measure", plan.measure_graph().unwrap());
@@ -113,25 +84,14 @@ fn reference_timeline_graph() {
         "reference_argv",
         argv(plan.render_args(Path::new("/work/graph.txt"), Path::new("/out/x.mp4")))
     );
-    insta::assert_snapshot!(
-        "reference_measure_argv",
-        argv(plan.measure_args(Path::new("/work/measure.txt")))
-    );
+    insta::assert_snapshot!("reference_measure_argv", argv(plan.measure_args(Path::new("/work/measure.txt"))));
     assert_eq!(plan.text_files.len(), 1);
     assert_eq!(plan.text_files[0].content, "Urban Dreams");
 }
 
 #[test]
 fn fit_modes_ducking_and_text_styles_graph() {
-    let mut d = Draft {
-        canvas: Canvas {
-            w: 1080,
-            h: 1080,
-            fps: 25,
-            bg: Color::rgb(10, 20, 30),
-        },
-        ..Draft::default()
-    };
+    let mut d = Draft { canvas: Canvas { w: 1080, h: 1080, fps: 25, bg: Color::rgb(10, 20, 30) }, ..Draft::default() };
     let mut v = Track::new(TrackType::Video);
     let mut a = Segment::media("wide.mp4", Ms(0), Ms(2000));
     a.fit = Fit::Contain;
@@ -155,60 +115,23 @@ fn fit_modes_ducking_and_text_styles_graph() {
         font: "Comic Sans".into(),
         pos: Anchor::BottomRight,
         align: Align::Right,
-        bg: Some(TextBox {
-            color: Color::rgba(0, 0, 0, 128),
-            pad: 12,
-        }),
-        shadow: Some(Shadow {
-            color: Color::BLACK,
-            x: 2,
-            y: 2,
-        }),
-        outline: Some(Outline {
-            color: Color::WHITE,
-            w: 2,
-        }),
+        bg: Some(TextBox { color: Color::rgba(0, 0, 0, 128), pad: 12 }),
+        shadow: Some(Shadow { color: Color::BLACK, x: 2, y: 2 }),
+        outline: Some(Outline { color: Color::WHITE, w: 2 }),
         ..TextStyle::default()
     });
     t.sg.push(title);
     d.t = vec![v, music, t];
     let mut m = MediaMap::new();
-    m.insert(
-        "wide.mp4".into(),
-        MediaEntry {
-            path: "/media/wide.mp4".into(),
-            probe: video(1920, 800, 20, true),
-        },
-    );
-    let plan = build(
-        &d,
-        &m,
-        &FakeFonts,
-        &RenderSettings {
-            preview: true,
-            ..RenderSettings::default()
-        },
-        Path::new("/w"),
-    )
-    .unwrap();
+    m.insert("wide.mp4".into(), MediaEntry { path: "/media/wide.mp4".into(), probe: video(1920, 800, 20, true) });
+    let plan =
+        build(&d, &m, &FakeFonts, &RenderSettings { preview: true, ..RenderSettings::default() }, Path::new("/w"))
+            .unwrap();
     assert_eq!((plan.width, plan.height), (360, 360));
-    assert_eq!(
-        plan.warnings,
-        vec!["font 'Comic Sans' is not available".to_string()]
-    );
+    assert_eq!(plan.warnings, vec!["font 'Comic Sans' is not available".to_string()]);
     insta::assert_snapshot!("styles_graph", plan.graph(None));
-    let files: Vec<_> = plan
-        .text_files
-        .iter()
-        .map(|f| (f.name.as_str(), f.content.as_str()))
-        .collect();
-    assert_eq!(
-        files,
-        vec![
-            ("text_t2_s0_l0.txt", "Line one"),
-            ("text_t2_s0_l1.txt", "你好 two")
-        ]
-    );
+    let files: Vec<_> = plan.text_files.iter().map(|f| (f.name.as_str(), f.content.as_str())).collect();
+    assert_eq!(files, vec![("text_t2_s0_l0.txt", "Line one"), ("text_t2_s0_l1.txt", "你好 two")]);
 }
 
 #[test]
@@ -217,40 +140,20 @@ fn hostile_text_never_reaches_the_graph() {
     let evil = "x';[out]null[vout];drawtext=text=%{pts}:\\,\n$(rm -rf /)";
     d.t[2].sg[0].text = Some(evil.into());
     d.t[2].sg[0].style.as_mut().unwrap().size = 20;
-    let plan = build(
-        &d,
-        &reference_media(),
-        &FakeFonts,
-        &RenderSettings::default(),
-        Path::new("/work"),
-    )
-    .unwrap();
+    let plan = reference_plan(&d, "/work");
     let graph = plan.graph(None);
     for piece in ["%{pts}", "rm -rf", "[out]null"] {
         assert!(!graph.contains(piece), "{piece} leaked into the graph");
     }
     assert_eq!(plan.text_files.len(), 2);
-    assert_eq!(
-        plan.text_files[0].content,
-        "x';[out]null[vout];drawtext=text=%{pts}:\\,"
-    );
+    assert_eq!(plan.text_files[0].content, "x';[out]null[vout];drawtext=text=%{pts}:\\,");
     assert_eq!(plan.text_files[1].content, "$(rm -rf /)");
 }
 
 #[test]
 fn odd_paths_are_escaped_in_the_graph() {
     let d = Draft::from_json(REFERENCE_DRAFT).unwrap();
-    let plan = build(
-        &d,
-        &reference_media(),
-        &FakeFonts,
-        &RenderSettings::default(),
-        Path::new("/tmp/it's [a]:b,c;d"),
-    )
-    .unwrap();
+    let plan = reference_plan(&d, "/tmp/it's [a]:b,c;d");
     let graph = plan.graph(None);
-    assert!(
-        graph.contains("textfile=/tmp/it\\\\\\'s\\\\ \\[a\\]\\\\:b\\,c\\;d/text_t2_s0_l0.txt"),
-        "{graph}"
-    );
+    assert!(graph.contains("textfile=/tmp/it\\\\\\'s\\\\ \\[a\\]\\\\:b\\,c\\;d/text_t2_s0_l0.txt"), "{graph}");
 }

@@ -18,29 +18,16 @@ fn videos_images_and_audio() {
     let silent = color_clip("blue", 3.0, None);
     assert!(!probe_file(&silent).unwrap().has_audio());
 
-    for (name, kind) in [
-        ("p.png", MediaKind::Image),
-        ("p.jpg", MediaKind::Image),
-        ("p.webp", MediaKind::Image),
-    ] {
+    for (name, kind) in [("p.png", MediaKind::Image), ("p.jpg", MediaKind::Image), ("p.webp", MediaKind::Image)] {
         let f = fixture(name, Some("testsrc2=s=64x48"), None, 1.0);
         let p = probe_file(&f).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!((p.kind, p.duration), (kind, None), "{name}");
     }
     for name in ["a.wav", "a.mp3", "a.m4a"] {
-        let f = fixture(
-            name,
-            None,
-            Some("sine=frequency=440:sample_rate=48000"),
-            2.0,
-        );
+        let f = fixture(name, None, Some("sine=frequency=440:sample_rate=48000"), 2.0);
         let p = probe_file(&f).unwrap();
         assert_eq!(p.kind, MediaKind::Audio, "{name}");
-        assert!(
-            p.duration.unwrap().0.abs_diff(2000) < 60,
-            "{name}: {:?}",
-            p.duration
-        );
+        assert!(p.duration.unwrap().0.abs_diff(2000) < 60, "{name}: {:?}", p.duration);
     }
     for name in ["v.webm", "v.mkv", "v.mov", "v.gif"] {
         let f = fixture(name, Some("testsrc2=s=64x48:r=10"), None, 1.0);
@@ -73,11 +60,7 @@ fn png_header(w: u32, h: u32) -> Vec<u8> {
         for b in data {
             c ^= u32::from(*b);
             for _ in 0..8 {
-                c = if c & 1 != 0 {
-                    0xedb8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
+                c = if c & 1 != 0 { 0xedb8_8320 ^ (c >> 1) } else { c >> 1 };
             }
         }
         !c
@@ -107,16 +90,9 @@ fn bad_files_are_typed_errors() {
     let empty = write("empty.mp4", b"");
     assert!(matches!(probe_file(&empty), Err(ProbeError::Empty { .. })));
     let text = write("notes.mp4", b"just some words\n");
-    assert!(matches!(
-        probe_file(&text),
-        Err(ProbeError::NotMedia { .. })
-    ));
-    let noise = write(
-        "noise.mov",
-        &(0..50_000u32)
-            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-            .collect::<Vec<_>>(),
-    );
+    assert!(matches!(probe_file(&text), Err(ProbeError::NotMedia { .. })));
+    let noise =
+        write("noise.mov", &(0..50_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect::<Vec<_>>());
     assert!(probe_file(&noise).is_err());
     // An MP4 cut short before its index.
     let whole = std::fs::read(color_clip("red", 3.0, Some(440))).unwrap();
@@ -134,29 +110,13 @@ fn bad_files_are_typed_errors() {
         let p = write("cut.mp4", &cut);
         let e = probe_file(&p).unwrap_err();
         assert!(matches!(e, ProbeError::Corrupt { .. }), "{e:?}");
-        assert!(
-            e.to_string()
-                .contains("looks like an MP4/MOV file but is truncated or corrupt"),
-            "{e}"
-        );
+        assert!(e.to_string().contains("looks like an MP4/MOV file but is truncated or corrupt"), "{e}");
     }
     let huge = write("huge.png", &png_header(100_000, 100_000));
     let e = probe_file(&huge).unwrap_err();
-    assert!(
-        matches!(
-            e,
-            ProbeError::Unsupported { .. } | ProbeError::Corrupt { .. }
-        ),
-        "{e:?}"
-    );
-    assert!(matches!(
-        probe_file(&dir.path().join("absent.mp4")),
-        Err(ProbeError::Missing { .. })
-    ));
-    assert!(matches!(
-        probe_file(dir.path()),
-        Err(ProbeError::NotMedia { .. })
-    ));
+    assert!(matches!(e, ProbeError::Unsupported { .. } | ProbeError::Corrupt { .. }), "{e:?}");
+    assert!(matches!(probe_file(&dir.path().join("absent.mp4")), Err(ProbeError::Missing { .. })));
+    assert!(matches!(probe_file(dir.path()), Err(ProbeError::NotMedia { .. })));
     // Hostile names are just names.
     let odd = write("a'b;$(x)[y]:z.mp4", &whole);
     assert_eq!(probe_file(&odd).unwrap().kind, MediaKind::Video);

@@ -27,21 +27,10 @@ fn real_clips_render_to_a_vertical_promo() {
     d.t.push(video_track(vec![a, b]));
     let mut t = Track::new(TrackType::Text);
     let mut s = Segment::text("Real footage", Ms(0), Ms(1500));
-    s.style = Some(TextStyle {
-        size: 90,
-        pos: Anchor::Bottom,
-        ..TextStyle::default()
-    });
+    s.style = Some(TextStyle { size: 90, pos: Anchor::Bottom, ..TextStyle::default() });
     t.sg.push(s);
     d.t.push(t);
-    let out = render_ok(
-        &d,
-        &m,
-        &RenderSettings {
-            preview: true,
-            ..RenderSettings::default()
-        },
-    );
+    let out = render_ok(&d, &m, &RenderSettings { preview: true, ..RenderSettings::default() });
     assert_eq!(out.rendered.frames, 120);
     let p = &out.rendered.probe;
     assert_eq!(p.duration, Some(Ms(4000)));
@@ -50,8 +39,5 @@ fn real_clips_render_to_a_vertical_promo() {
     let f = frame_at(&out.path, 1.0);
     assert!(f.mean_luma(0, 0, 360, 640) > 30.0, "the bunny is visible");
     let g = frame_at(&out.path, 3.5);
-    assert!(
-        g.mean_luma(0, 0, 360, 60) > 10.0,
-        "blurred background, not bars"
-    );
+    assert!(g.mean_luma(0, 0, 360, 60) > 10.0, "blurred background, not bars");
 }

@@ -25,12 +25,7 @@ fn titled(text: &str, style: TextStyle, start: u64, d: u64) -> Out {
 
 #[test]
 fn a_title_shows_only_while_it_is_on() {
-    let style = TextStyle {
-        size: 32,
-        pos: Anchor::Top,
-        bold: true,
-        ..TextStyle::default()
-    };
+    let style = TextStyle { size: 32, pos: Anchor::Top, bold: true, ..TextStyle::default() };
     let out = titled("Hello", style, 500, 1500);
     let on = frame_at(&out.path, 1.0);
     let before = frame_at(&out.path, 0.2);
@@ -43,10 +38,7 @@ fn a_title_shows_only_while_it_is_on() {
     // It sits at the top: nothing in the lower half.
     assert!(on.luma_std(0, 100, 320, 180) < 2.0);
     let rows = on.ink_rows(bg_luma(&on), 60.0);
-    assert!(
-        *rows.first().unwrap() >= 8 && *rows.last().unwrap() < 60,
-        "rows {rows:?}"
-    );
+    assert!(*rows.first().unwrap() >= 8 && *rows.last().unwrap() < 60, "rows {rows:?}");
     // Centred.
     let (l, r) = on.ink_columns(0, 60, bg_luma(&on), 60.0).unwrap();
     assert!(((l + r) as i64 / 2 - 160).abs() <= 4, "centre {l}..{r}");
@@ -58,10 +50,7 @@ fn text_fades_and_box() {
     let style = TextStyle {
         size: 30,
         color: Color::BLACK,
-        bg: Some(TextBox {
-            color: Color::rgba(0, 0, 0, 255),
-            pad: 8,
-        }),
+        bg: Some(TextBox { color: Color::rgba(0, 0, 0, 255), pad: 8 }),
         ..TextStyle::default()
     };
     let bg = color_clip(BG, 5.0, None);
@@ -77,10 +66,7 @@ fn text_fades_and_box() {
     let box_luma = |secs: f64| frame_at(&out.path, secs).mean_luma(150, 84, 170, 96);
     let (start, half, full) = (box_luma(0.0), box_luma(0.5), box_luma(2.0));
     assert!(full < 25.0, "the box is black: {full}");
-    assert!(
-        start > half && half > full,
-        "fading in: {start} {half} {full}"
-    );
+    assert!(start > half && half > full, "fading in: {start} {half} {full}");
 }
 
 /// Text that would break a naive filter graph or shell, and text ffmpeg would expand.
@@ -97,15 +83,7 @@ fn hostile_text_renders_literally() {
     let fonts = FontBook::system();
     let face = fonts.face("DejaVu Sans", false, false);
     for text in HOSTILE {
-        let out = titled(
-            text,
-            TextStyle {
-                size: 14,
-                ..TextStyle::default()
-            },
-            0,
-            4000,
-        );
+        let out = titled(text, TextStyle { size: 14, ..TextStyle::default() }, 0, 4000);
         let (a, b) = (frame_at(&out.path, 0.5), frame_at(&out.path, 3.0));
         // Nothing expands per frame (a %{pts} expansion would change between frames).
         assert!(a.diff(&b) < 0.05, "{text:?} changes over time");
@@ -113,25 +91,14 @@ fn hostile_text_renders_literally() {
         let want = fonts.width(&face.path, 14.0, text);
         let (l, r) = a.ink_columns(0, 180, bg_luma(&a), 40.0).expect("ink");
         let got = (r - l + 1) as f64;
-        assert!(
-            (got - want).abs() < 6.0,
-            "{text:?}: ink {got} px, expected about {want:.0}"
-        );
+        assert!((got - want).abs() < 6.0, "{text:?}: ink {got} px, expected about {want:.0}");
     }
     assert!(!Path::new("/tmp/cutroom-pwned").exists());
 }
 
 #[test]
 fn newlines_make_lines() {
-    let out = titled(
-        "first line\nsecond",
-        TextStyle {
-            size: 20,
-            ..TextStyle::default()
-        },
-        0,
-        4000,
-    );
+    let out = titled("first line\nsecond", TextStyle { size: 20, ..TextStyle::default() }, 0, 4000);
     let f = frame_at(&out.path, 1.0);
     let rows = f.ink_rows(bg_luma(&f), 60.0);
     // Two bands of ink with a gap between them.
@@ -142,54 +109,26 @@ fn newlines_make_lines() {
 #[test]
 fn long_text_wraps_inside_the_frame() {
     let text = "this sentence is far too long to fit on one line of a small frame";
-    let out = titled(
-        text,
-        TextStyle {
-            size: 20,
-            ..TextStyle::default()
-        },
-        0,
-        4000,
-    );
+    let out = titled(text, TextStyle { size: 20, ..TextStyle::default() }, 0, 4000);
     let f = frame_at(&out.path, 1.0);
     let (l, r) = f.ink_columns(0, 180, bg_luma(&f), 60.0).unwrap();
     assert!(l >= 14 && r <= 306, "stays inside the margins: {l}..{r}");
     let rows = f.ink_rows(bg_luma(&f), 60.0);
-    assert!(
-        rows.windows(2).filter(|w| w[1] > w[0] + 3).count() >= 2,
-        "three or more lines"
-    );
+    assert!(rows.windows(2).filter(|w| w[1] > w[0] + 3).count() >= 2, "three or more lines");
 }
 
 #[test]
 fn chinese_text_uses_a_cjk_font() {
     let fonts = FontBook::system();
     let face = fonts.face("DejaVu Sans", false, true);
-    assert!(
-        face.path.to_string_lossy().contains("CJK"),
-        "{:?}",
-        face.path
-    );
+    assert!(face.path.to_string_lossy().contains("CJK"), "{:?}", face.path);
     let text = "你好，世界";
-    let out = titled(
-        text,
-        TextStyle {
-            size: 24,
-            ..TextStyle::default()
-        },
-        0,
-        4000,
-    );
+    let out = titled(text, TextStyle { size: 24, ..TextStyle::default() }, 0, 4000);
     let f = frame_at(&out.path, 1.0);
     let (l, r) = f.ink_columns(0, 180, bg_luma(&f), 60.0).expect("ink");
     let want = fonts.width(&face.path, 24.0, text);
     // Five full-width glyphs, each one em wide (the comma's ink is narrower than its advance).
-    assert!(
-        ((r - l + 1) as f64 - want).abs() < 14.0 && want > 100.0,
-        "ink {}..{}, advance {want}",
-        l,
-        r
-    );
+    assert!(((r - l + 1) as f64 - want).abs() < 14.0 && want > 100.0, "ink {}..{}, advance {want}", l, r);
     // Glyphs, not empty boxes: the ink is dense in places.
     assert!(f.luma_std(l, 70, r, 110) > 30.0);
 }

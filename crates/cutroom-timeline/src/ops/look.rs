@@ -5,11 +5,7 @@ use super::*;
 use crate::validate::{MAX_SPEED, MAX_VOLUME, MIN_SPEED};
 
 fn unit_range(v: f64, lo: f64, hi: f64, what: &str) -> OpResult {
-    if v.is_finite() && v >= lo && v <= hi {
-        Ok(())
-    } else {
-        Err(format!("{what} must be {lo}–{hi}, got {v}"))
-    }
+    if v.is_finite() && v >= lo && v <= hi { Ok(()) } else { Err(format!("{what} must be {lo}–{hi}, got {v}")) }
 }
 
 pub(super) fn speed(d: &mut Draft, track: usize, seg: Option<usize>, speed: f64) -> OpResult {
@@ -22,10 +18,7 @@ pub(super) fn speed(d: &mut Draft, track: usize, seg: Option<usize>, speed: f64)
     let origin = t.start();
     let which = targets(t, track, seg)?;
     // Check every target first so the edit is all or nothing.
-    let new_lens: Vec<Ms> = which
-        .iter()
-        .map(|&i| t.sg[i].src_len().scale(1.0 / speed))
-        .collect();
+    let new_lens: Vec<Ms> = which.iter().map(|&i| t.sg[i].src_len().scale(1.0 / speed)).collect();
     for len in &new_lens {
         check_len(*len, fps)?;
     }
@@ -53,35 +46,21 @@ pub(super) fn volume(d: &mut Draft, track: usize, seg: Option<usize>, volume: f6
     Ok(())
 }
 
-pub(super) fn fade(
-    d: &mut Draft,
-    track: usize,
-    seg: usize,
-    fade_in: Option<Ms>,
-    fade_out: Option<Ms>,
-) -> OpResult {
+pub(super) fn fade(d: &mut Draft, track: usize, seg: usize, fade_in: Option<Ms>, fade_out: Option<Ms>) -> OpResult {
     let t = track_mut(d, track)?;
     let n = t.sg.len();
     let s = t.sg.get_mut(seg).ok_or_else(|| no_seg(track, seg, n))?;
     let fi = fade_in.unwrap_or(s.fade_in);
     let fo = fade_out.unwrap_or(s.fade_out);
     if fi + fo > s.d {
-        return Err(format!(
-            "fades of {} + {} ms do not fit in a {} ms segment",
-            fi.0, fo.0, s.d.0
-        ));
+        return Err(format!("fades of {} + {} ms do not fit in a {} ms segment", fi.0, fo.0, s.d.0));
     }
     s.fade_in = fi;
     s.fade_out = fo;
     Ok(())
 }
 
-pub(super) fn transition(
-    d: &mut Draft,
-    track: usize,
-    seg: Option<usize>,
-    tr: &Option<Transition>,
-) -> OpResult {
+pub(super) fn transition(d: &mut Draft, track: usize, seg: Option<usize>, tr: &Option<Transition>) -> OpResult {
     let fps = d.canvas.fps;
     let t = track_mut(d, track)?;
     if t.tt != TrackType::Video {
@@ -89,19 +68,12 @@ pub(super) fn transition(
     }
     let n = t.sg.len();
     if let Some(tr) = tr {
-        check_len(tr.d, fps).map_err(|_| {
-            format!(
-                "a transition must last at least one frame, got {} ms",
-                tr.d.0
-            )
-        })?;
+        check_len(tr.d, fps).map_err(|_| format!("a transition must last at least one frame, got {} ms", tr.d.0))?;
     }
     let which: Vec<usize> = match seg {
         Some(i) if i + 1 < n => vec![i],
         Some(i) if i < n => {
-            return Err(format!(
-                "segment {i} is the last one; there is nothing after it to transition to"
-            ));
+            return Err(format!("segment {i} is the last one; there is nothing after it to transition to"));
         }
         Some(i) => return Err(no_seg(track, i, n)),
         None if n < 2 => return Err("a transition needs at least two segments".into()),
@@ -130,9 +102,7 @@ pub(super) fn focus(d: &mut Draft, track: usize, seg: usize, focus: Option<Point
     }
     let t = video_track(d, track)?;
     let n = t.sg.len();
-    t.sg.get_mut(seg)
-        .ok_or_else(|| no_seg(track, seg, n))?
-        .focus = focus;
+    t.sg.get_mut(seg).ok_or_else(|| no_seg(track, seg, n))?.focus = focus;
     Ok(())
 }
 
@@ -147,40 +117,26 @@ pub(super) fn motion(d: &mut Draft, track: usize, seg: usize, motion: &Option<Mo
     }
     let t = video_track(d, track)?;
     let n = t.sg.len();
-    t.sg.get_mut(seg)
-        .ok_or_else(|| no_seg(track, seg, n))?
-        .motion = motion.clone();
+    t.sg.get_mut(seg).ok_or_else(|| no_seg(track, seg, n))?.motion = motion.clone();
     Ok(())
 }
 
 fn video_track(d: &mut Draft, track: usize) -> Result<&mut Track, String> {
     let t = track_mut(d, track)?;
     if t.tt != TrackType::Video {
-        return Err(format!(
-            "track {track} is a {} track; this applies to video",
-            t.tt
-        ));
+        return Err(format!("track {track} is a {} track; this applies to video", t.tt));
     }
     Ok(t)
 }
 
-pub(super) fn canvas(
-    d: &mut Draft,
-    w: Option<u32>,
-    h: Option<u32>,
-    fps: Option<u32>,
-    bg: Option<Color>,
-) -> OpResult {
+pub(super) fn canvas(d: &mut Draft, w: Option<u32>, h: Option<u32>, fps: Option<u32>, bg: Option<Color>) -> OpResult {
     let mut c = d.canvas.clone();
     c.w = w.unwrap_or(c.w);
     c.h = h.unwrap_or(c.h);
     c.fps = fps.unwrap_or(c.fps);
     c.bg = bg.unwrap_or(c.bg);
     // Check the canvas alone, with the validator's own rules and messages.
-    let probe = Draft {
-        canvas: c.clone(),
-        ..Draft::default()
-    };
+    let probe = Draft { canvas: c.clone(), ..Draft::default() };
     if let Err(e) = probe.validate() {
         return Err(e.to_string());
     }
@@ -188,10 +144,7 @@ pub(super) fn canvas(
     for t in &d.t {
         for s in &t.sg {
             if s.d < frame || s.transition.as_ref().is_some_and(|tr| tr.d < frame) {
-                return Err(format!(
-                    "{} fps would make some segments or transitions shorter than one frame",
-                    c.fps
-                ));
+                return Err(format!("{} fps would make some segments or transitions shorter than one frame", c.fps));
             }
         }
     }

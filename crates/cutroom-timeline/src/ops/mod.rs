@@ -101,17 +101,9 @@ pub enum EditOp {
         fit: Fit,
     },
     /// Set the point of a video segment to keep in frame when cropping.
-    Focus {
-        track: usize,
-        seg: usize,
-        focus: Option<Point>,
-    },
+    Focus { track: usize, seg: usize, focus: Option<Point> },
     /// Set (or remove) a still's zoom/pan.
-    Motion {
-        track: usize,
-        seg: usize,
-        motion: Option<Motion>,
-    },
+    Motion { track: usize, seg: usize, motion: Option<Motion> },
     /// Add a text overlay, on `track` or on the first text track (created if needed).
     AddText {
         text: String,
@@ -145,10 +137,7 @@ pub enum EditOp {
     /// Set (or remove) ducking on an audio track.
     Duck { track: usize, duck: Option<Duck> },
     /// Set (or with `null` remove) a draft metadata key.
-    SetMeta {
-        key: String,
-        value: Option<serde_json::Value>,
-    },
+    SetMeta { key: String, value: Option<serde_json::Value> },
 }
 
 impl EditOp {
@@ -199,8 +188,7 @@ pub fn apply(draft: &Draft, op: &EditOp) -> Result<Draft, EditError> {
     let mut next = draft.clone();
     let name = op.name();
     apply_in_place(&mut next, op).map_err(|message| EditError::Rejected { op: name, message })?;
-    next.validate()
-        .map_err(|issues| EditError::Invalid { op: name, issues })?;
+    next.validate().map_err(|issues| EditError::Invalid { op: name, issues })?;
     Ok(next)
 }
 
@@ -222,12 +210,7 @@ fn apply_in_place(d: &mut Draft, op: &EditOp) -> OpResult {
         EditOp::DuplicateSegment { track, seg } => segments::duplicate(d, *track, *seg),
         EditOp::MoveSegment { track, seg, start } => segments::move_to(d, *track, *seg, *start),
         EditOp::Reorder { track, order } => segments::reorder(d, *track, order),
-        EditOp::Trim {
-            track,
-            seg,
-            head,
-            tail,
-        } => segments::trim(d, *track, *seg, *head, *tail),
+        EditOp::Trim { track, seg, head, tail } => segments::trim(d, *track, *seg, *head, *tail),
         EditOp::SetDuration { track, seg, d: dur } => {
             let old = seg_ref(d, *track, *seg)?.d;
             segments::trim(d, *track, *seg, 0, old.0 as i64 - dur.0 as i64)
@@ -235,33 +218,13 @@ fn apply_in_place(d: &mut Draft, op: &EditOp) -> OpResult {
         EditOp::Split { track, seg, at } => segments::split(d, *track, *seg, *at),
         EditOp::Speed { track, seg, speed } => look::speed(d, *track, *seg, *speed),
         EditOp::Volume { track, seg, volume } => look::volume(d, *track, *seg, *volume),
-        EditOp::Fade {
-            track,
-            seg,
-            fade_in,
-            fade_out,
-        } => look::fade(d, *track, *seg, *fade_in, *fade_out),
-        EditOp::Transition {
-            track,
-            seg,
-            transition,
-        } => look::transition(d, *track, *seg, transition),
+        EditOp::Fade { track, seg, fade_in, fade_out } => look::fade(d, *track, *seg, *fade_in, *fade_out),
+        EditOp::Transition { track, seg, transition } => look::transition(d, *track, *seg, transition),
         EditOp::Fit { track, seg, fit } => look::fit(d, *track, *seg, *fit),
         EditOp::Focus { track, seg, focus } => look::focus(d, *track, *seg, *focus),
         EditOp::Motion { track, seg, motion } => look::motion(d, *track, *seg, motion),
-        EditOp::AddText {
-            text,
-            start,
-            d: dur,
-            style,
-            track,
-        } => text::add(d, text, *start, *dur, style, *track),
-        EditOp::EditText {
-            track,
-            seg,
-            text,
-            style,
-        } => text::edit(d, *track, *seg, text, style),
+        EditOp::AddText { text, start, d: dur, style, track } => text::add(d, text, *start, *dur, style, *track),
+        EditOp::EditText { track, seg, text, style } => text::edit(d, *track, *seg, text, style),
         EditOp::Canvas { w, h, fps, bg } => look::canvas(d, *w, *h, *fps, *bg),
         EditOp::Duck { track, duck } => tracks::duck(d, *track, duck),
         EditOp::SetMeta { key, value } => tracks::set_meta(d, key, value),
@@ -276,8 +239,7 @@ pub(crate) fn track_ref(d: &Draft, track: usize) -> Result<&Track, String> {
 
 pub(crate) fn track_mut(d: &mut Draft, track: usize) -> Result<&mut Track, String> {
     let n = d.t.len();
-    d.t.get_mut(track)
-        .ok_or_else(|| format!("there is no track {track} (the draft has {n})"))
+    d.t.get_mut(track).ok_or_else(|| format!("there is no track {track} (the draft has {n})"))
 }
 
 fn no_track(d: &Draft, track: usize) -> String {
@@ -306,10 +268,7 @@ pub(crate) fn targets(t: &Track, track: usize, seg: Option<usize>) -> Result<Vec
 pub(crate) fn check_len(d: Ms, fps: u32) -> OpResult {
     let frame = Ms::frame_len(fps);
     if d < frame {
-        return Err(format!(
-            "the result would be {} ms, shorter than one frame ({} ms)",
-            d.0, frame.0
-        ));
+        return Err(format!("the result would be {} ms, shorter than one frame ({} ms)", d.0, frame.0));
     }
     Ok(())
 }
@@ -322,14 +281,8 @@ pub(crate) fn check_content(canvas: &Canvas, tt: TrackType, seg: &Segment) -> Op
     alone.transition = None;
     let mut t = Track::new(tt);
     t.sg.push(alone);
-    let probe = Draft {
-        canvas: canvas.clone(),
-        t: vec![t],
-        ..Draft::default()
-    };
-    probe
-        .validate()
-        .map_err(|e| e.to_string().replace("t[0].sg[0].", "segment "))
+    let probe = Draft { canvas: canvas.clone(), t: vec![t], ..Draft::default() };
+    probe.validate().map_err(|e| e.to_string().replace("t[0].sg[0].", "segment "))
 }
 
 /// Keeps fades inside the segment after its duration changed.
@@ -347,11 +300,7 @@ pub(crate) fn relayout(track: &mut Track, origin: Ms, fps: u32) {
     let frame = Ms::frame_len(fps);
     let n = track.sg.len();
     for i in 0..n {
-        let incoming = if i > 0 {
-            track.sg[i - 1].transition_len()
-        } else {
-            Ms::ZERO
-        };
+        let incoming = if i > 0 { track.sg[i - 1].transition_len() } else { Ms::ZERO };
         let next_d = track.sg.get(i + 1).map(|s| s.d);
         let seg = &mut track.sg[i];
         if let Some(tr) = &mut seg.transition {

@@ -3,11 +3,7 @@
 use super::*;
 
 /// Runs `f` on a track, then restores its invariants (ripple on video, order elsewhere).
-fn edit_track(
-    d: &mut Draft,
-    track: usize,
-    f: impl FnOnce(&mut Track, u32) -> OpResult,
-) -> OpResult {
+fn edit_track(d: &mut Draft, track: usize, f: impl FnOnce(&mut Track, u32) -> OpResult) -> OpResult {
     let fps = d.canvas.fps;
     let t = track_mut(d, track)?;
     let origin = t.start();
@@ -27,10 +23,7 @@ pub(super) fn add(d: &mut Draft, track: usize, at: Option<usize>, segment: &Segm
         let pos = match (t.tt, at) {
             (TrackType::Video, Some(i)) if i <= t.sg.len() => i,
             (TrackType::Video, Some(i)) => {
-                return Err(format!(
-                    "position {i} is past the end (the track has {} segments)",
-                    t.sg.len()
-                ));
+                return Err(format!("position {i} is past the end (the track has {} segments)", t.sg.len()));
             }
             (TrackType::Video, None) => t.sg.len(),
             // Overlay tracks are ordered by start; sort_by_start places it.
@@ -66,9 +59,7 @@ pub(super) fn duplicate(d: &mut Draft, track: usize, seg: usize) -> OpResult {
 pub(super) fn move_to(d: &mut Draft, track: usize, seg: usize, start: Ms) -> OpResult {
     edit_track(d, track, |t, _| {
         if t.tt == TrackType::Video {
-            return Err(
-                "video segments play in sequence; use reorder to change their order".into(),
-            );
+            return Err("video segments play in sequence; use reorder to change their order".into());
         }
         let n = t.sg.len();
         let s = t.sg.get_mut(seg).ok_or_else(|| no_seg(track, seg, n))?;
@@ -80,21 +71,12 @@ pub(super) fn move_to(d: &mut Draft, track: usize, seg: usize, start: Ms) -> OpR
 pub(super) fn reorder(d: &mut Draft, track: usize, order: &[usize]) -> OpResult {
     edit_track(d, track, |t, _| {
         if t.tt != TrackType::Video {
-            return Err(
-                "reorder applies to the video track; move audio and text segments by time".into(),
-            );
+            return Err("reorder applies to the video track; move audio and text segments by time".into());
         }
         let n = t.sg.len();
         let mut seen = vec![false; n];
-        if order.len() != n
-            || order
-                .iter()
-                .any(|&i| i >= n || std::mem::replace(&mut seen[i], true))
-        {
-            return Err(format!(
-                "order must list each of the {n} segment indices 0–{} exactly once",
-                n.max(1) - 1
-            ));
+        if order.len() != n || order.iter().any(|&i| i >= n || std::mem::replace(&mut seen[i], true)) {
+            return Err(format!("order must list each of the {n} segment indices 0–{} exactly once", n.max(1) - 1));
         }
         // Transitions belong to the cut positions, so the rhythm of the edit stays.
         let cuts: Vec<Option<Transition>> = t.sg.iter().map(|s| s.transition.clone()).collect();
@@ -124,17 +106,11 @@ pub(super) fn trim(d: &mut Draft, track: usize, seg: usize, head: i64, tail: i64
             if s.src.is_some() {
                 let src_delta = (head as f64 * s.speed).round() as i64;
                 s.src_in = s.src_in.checked_add_signed(src_delta).ok_or_else(|| {
-                    format!(
-                        "cannot extend the start by {} ms: the source starts {} ms earlier",
-                        -head, s.src_in.0
-                    )
+                    format!("cannot extend the start by {} ms: the source starts {} ms earlier", -head, s.src_in.0)
                 })?;
             }
             if tt != TrackType::Video {
-                s.start = s
-                    .start
-                    .checked_add_signed(head)
-                    .ok_or("cannot extend before the timeline's start")?;
+                s.start = s.start.checked_add_signed(head).ok_or("cannot extend before the timeline's start")?;
             }
         }
         s.d = new_d;
@@ -146,11 +122,7 @@ pub(super) fn trim(d: &mut Draft, track: usize, seg: usize, head: i64, tail: i64
 pub(super) fn split(d: &mut Draft, track: usize, seg: usize, at: Ms) -> OpResult {
     edit_track(d, track, |t, fps| {
         let n = t.sg.len();
-        let incoming = if seg > 0 && seg < n {
-            t.sg[seg - 1].transition_len()
-        } else {
-            Ms::ZERO
-        };
+        let incoming = if seg > 0 && seg < n { t.sg[seg - 1].transition_len() } else { Ms::ZERO };
         let s = t.sg.get(seg).ok_or_else(|| no_seg(track, seg, n))?;
         let frame = Ms::frame_len(fps);
         let lo = s.start + incoming + frame;

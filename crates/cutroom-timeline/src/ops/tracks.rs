@@ -2,12 +2,7 @@
 
 use super::*;
 
-pub(super) fn add_track(
-    d: &mut Draft,
-    tt: TrackType,
-    name: &Option<String>,
-    role: &Option<String>,
-) -> OpResult {
+pub(super) fn add_track(d: &mut Draft, tt: TrackType, name: &Option<String>, role: &Option<String>) -> OpResult {
     if tt == TrackType::Video && d.video_track().is_some() {
         return Err("the draft already has its video track".into());
     }

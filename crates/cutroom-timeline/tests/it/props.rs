@@ -16,26 +16,22 @@ fn transition() -> impl Strategy<Value = Option<Transition>> {
 }
 
 fn media_segment() -> impl Strategy<Value = Segment> {
-    (0..4u8, ms(5000), 1..12_000u64, 0.25..4.0f64, 0.0..4.0f64).prop_map(
-        |(i, src_in, d, speed, volume)| {
-            let mut s = Segment::media(format!("m{i}.mp4"), Ms(0), Ms(d));
-            s.src_in = src_in;
-            s.speed = speed;
-            s.volume = volume;
-            s
-        },
-    )
+    (0..4u8, ms(5000), 1..12_000u64, 0.25..4.0f64, 0.0..4.0f64).prop_map(|(i, src_in, d, speed, volume)| {
+        let mut s = Segment::media(format!("m{i}.mp4"), Ms(0), Ms(d));
+        s.src_in = src_in;
+        s.speed = speed;
+        s.volume = volume;
+        s
+    })
 }
 
 fn style() -> impl Strategy<Value = Option<TextStyle>> {
-    proptest::option::of((4..300u32, 0.0..0.45f64, any::<bool>()).prop_map(
-        |(size, margin, bold)| TextStyle {
-            size,
-            margin,
-            bold,
-            ..TextStyle::default()
-        },
-    ))
+    proptest::option::of((4..300u32, 0.0..0.45f64, any::<bool>()).prop_map(|(size, margin, bold)| TextStyle {
+        size,
+        margin,
+        bold,
+        ..TextStyle::default()
+    }))
 }
 
 fn words() -> impl Strategy<Value = String> {
@@ -47,17 +43,15 @@ fn op() -> impl Strategy<Value = EditOp> {
     let seg = 0..6usize;
     let oseg = proptest::option::of(0..6usize);
     prop_oneof![
-        (
-            track.clone(),
-            proptest::option::of(0..5usize),
-            media_segment()
-        )
+        (track.clone(), proptest::option::of(0..5usize), media_segment())
             .prop_map(|(track, at, segment)| EditOp::AddSegment { track, at, segment }),
         (track.clone(), seg.clone()).prop_map(|(track, seg)| EditOp::RemoveSegment { track, seg }),
-        (track.clone(), seg.clone())
-            .prop_map(|(track, seg)| EditOp::DuplicateSegment { track, seg }),
-        (track.clone(), seg.clone(), ms(30_000))
-            .prop_map(|(track, seg, start)| EditOp::MoveSegment { track, seg, start }),
+        (track.clone(), seg.clone()).prop_map(|(track, seg)| EditOp::DuplicateSegment { track, seg }),
+        (track.clone(), seg.clone(), ms(30_000)).prop_map(|(track, seg, start)| EditOp::MoveSegment {
+            track,
+            seg,
+            start
+        }),
         (
             track.clone(),
             Just(()).prop_perturb(|_, mut rng| {
@@ -70,93 +64,33 @@ fn op() -> impl Strategy<Value = EditOp> {
             })
         )
             .prop_map(|(track, order)| EditOp::Reorder { track, order }),
-        (track.clone(), seg.clone(), -6000..6000i64, -6000..6000i64).prop_map(
-            |(track, seg, head, tail)| EditOp::Trim {
-                track,
-                seg,
-                head,
-                tail
-            }
-        ),
-        (track.clone(), seg.clone(), ms(20_000)).prop_map(|(track, seg, d)| EditOp::SetDuration {
+        (track.clone(), seg.clone(), -6000..6000i64, -6000..6000i64)
+            .prop_map(|(track, seg, head, tail)| EditOp::Trim { track, seg, head, tail }),
+        (track.clone(), seg.clone(), ms(20_000)).prop_map(|(track, seg, d)| EditOp::SetDuration { track, seg, d }),
+        (track.clone(), seg.clone(), ms(30_000)).prop_map(|(track, seg, at)| EditOp::Split { track, seg, at }),
+        (track.clone(), oseg.clone(), 0.1..5.0f64).prop_map(|(track, seg, speed)| EditOp::Speed { track, seg, speed }),
+        (track.clone(), oseg.clone(), -0.5..5.0f64).prop_map(|(track, seg, volume)| EditOp::Volume {
             track,
             seg,
-            d
+            volume
         }),
-        (track.clone(), seg.clone(), ms(30_000)).prop_map(|(track, seg, at)| EditOp::Split {
-            track,
-            seg,
-            at
-        }),
-        (track.clone(), oseg.clone(), 0.1..5.0f64).prop_map(|(track, seg, speed)| EditOp::Speed {
-            track,
-            seg,
-            speed
-        }),
-        (track.clone(), oseg.clone(), -0.5..5.0f64)
-            .prop_map(|(track, seg, volume)| EditOp::Volume { track, seg, volume }),
-        (
-            track.clone(),
-            seg.clone(),
-            proptest::option::of(ms(6000)),
-            proptest::option::of(ms(6000))
-        )
-            .prop_map(|(track, seg, fade_in, fade_out)| EditOp::Fade {
-                track,
-                seg,
-                fade_in,
-                fade_out
-            }),
-        (track.clone(), oseg.clone(), transition()).prop_map(|(track, seg, transition)| {
-            EditOp::Transition {
-                track,
-                seg,
-                transition,
-            }
-        }),
-        (
-            track.clone(),
-            oseg,
-            proptest::sample::select(vec![Fit::Cover, Fit::Contain, Fit::Blur])
-        )
+        (track.clone(), seg.clone(), proptest::option::of(ms(6000)), proptest::option::of(ms(6000)))
+            .prop_map(|(track, seg, fade_in, fade_out)| EditOp::Fade { track, seg, fade_in, fade_out }),
+        (track.clone(), oseg.clone(), transition())
+            .prop_map(|(track, seg, transition)| { EditOp::Transition { track, seg, transition } }),
+        (track.clone(), oseg, proptest::sample::select(vec![Fit::Cover, Fit::Contain, Fit::Blur]))
             .prop_map(|(track, seg, fit)| EditOp::Fit { track, seg, fit }),
-        (
-            words(),
-            ms(20_000),
-            ms(8000),
-            style(),
-            proptest::option::of(0..4usize)
-        )
-            .prop_map(|(text, start, d, style, track)| EditOp::AddText {
-                text,
-                start,
-                d,
-                style,
-                track
-            }),
-        (track.clone(), seg, proptest::option::of(words()), style()).prop_map(
-            |(track, seg, text, style)| EditOp::EditText {
-                track,
-                seg,
-                text,
-                style
-            }
-        ),
+        (words(), ms(20_000), ms(8000), style(), proptest::option::of(0..4usize))
+            .prop_map(|(text, start, d, style, track)| EditOp::AddText { text, start, d, style, track }),
+        (track.clone(), seg, proptest::option::of(words()), style())
+            .prop_map(|(track, seg, text, style)| EditOp::EditText { track, seg, text, style }),
         (
             proptest::option::of(proptest::sample::select(vec![1920u32, 1080, 1350, 720, 7])),
             proptest::option::of(proptest::sample::select(vec![1920u32, 1080, 1350, 720])),
             proptest::option::of(proptest::sample::select(vec![24u32, 25, 30, 60, 29])),
         )
-            .prop_map(|(w, h, fps)| EditOp::Canvas {
-                w,
-                h,
-                fps,
-                bg: None
-            }),
-        (track, any::<bool>()).prop_map(|(track, on)| EditOp::Duck {
-            track,
-            duck: on.then(Duck::default)
-        }),
+            .prop_map(|(w, h, fps)| EditOp::Canvas { w, h, fps, bg: None }),
+        (track, any::<bool>()).prop_map(|(track, on)| EditOp::Duck { track, duck: on.then(Duck::default) }),
     ]
 }
 
@@ -220,15 +154,8 @@ fn most_generated_edits_apply() {
         total += 1;
         if let Ok(next) = apply(&d, &op) {
             ok += 1;
-            d = if next.t.is_empty() || next.duration() > Ms(600_000) {
-                sample()
-            } else {
-                next
-            };
+            d = if next.t.is_empty() || next.duration() > Ms(600_000) { sample() } else { next };
         }
     }
-    assert!(
-        ok * 4 > total,
-        "only {ok} of {total} generated edits applied"
-    );
+    assert!(ok * 4 > total, "only {ok} of {total} generated edits applied");
 }

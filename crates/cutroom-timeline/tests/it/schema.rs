@@ -4,9 +4,7 @@ use cutroom_timeline::schema::{draft_schema, edit_op_schema};
 use std::path::PathBuf;
 
 fn check(name: &str, fresh: String) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../docs")
-        .join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs").join(name);
     if std::env::var_os("CUTROOM_BLESS").is_some() {
         std::fs::write(&path, &fresh).unwrap();
         return;

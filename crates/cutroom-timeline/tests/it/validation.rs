@@ -13,22 +13,14 @@ fn issues(d: &Draft) -> Vec<String> {
 fn zero_length_segment_is_named() {
     let mut d = sample();
     d.t[0].sg[2].d = Ms(0);
-    assert!(
-        issues(&d).contains(&"t[0].sg[2].d: must be > 0".to_string()),
-        "{:?}",
-        issues(&d)
-    );
+    assert!(issues(&d).contains(&"t[0].sg[2].d: must be > 0".to_string()), "{:?}", issues(&d));
 }
 
 #[test]
 fn shorter_than_a_frame_is_refused() {
     let mut d = sample();
     d.t[2].sg[0].d = Ms(20);
-    assert!(
-        issues(&d)
-            .iter()
-            .any(|i| i.starts_with("t[2].sg[0].d: must be at least one frame"))
-    );
+    assert!(issues(&d).iter().any(|i| i.starts_with("t[2].sg[0].d: must be at least one frame")));
 }
 
 #[test]
@@ -36,42 +28,23 @@ fn sequence_rules_for_video() {
     let mut d = sample();
     d.t[0].sg[1].start = Ms(8000); // the crossfade demands 7500
     let i = issues(&d);
-    assert!(
-        i.iter()
-            .any(|i| i.starts_with("t[0].sg[1].start: must be 7500 ms")),
-        "{i:?}"
-    );
+    assert!(i.iter().any(|i| i.starts_with("t[0].sg[1].start: must be 7500 ms")), "{i:?}");
 
     let mut d = sample();
     d.t[0].sg[0].transition = None;
     d.t[0].sg[1].start = Ms(7000); // now it overlaps without a transition
-    assert!(
-        issues(&d)
-            .iter()
-            .any(|i| i.starts_with("t[0].sg[1].start: 7000 ms overlaps sg[0]"))
-    );
+    assert!(issues(&d).iter().any(|i| i.starts_with("t[0].sg[1].start: 7000 ms overlaps sg[0]")));
 
     let mut d = sample();
-    d.t[0].sg[2].transition = Some(Transition {
-        kind: TransitionKind::Crossfade,
-        d: Ms(500),
-    });
-    assert!(
-        issues(&d)
-            .iter()
-            .any(|i| i.starts_with("t[0].sg[2].transition: the last segment"))
-    );
+    d.t[0].sg[2].transition = Some(Transition { kind: TransitionKind::Crossfade, d: Ms(500) });
+    assert!(issues(&d).iter().any(|i| i.starts_with("t[0].sg[2].transition: the last segment")));
 
     let mut d = sample();
     if let Some(t) = &mut d.t[0].sg[0].transition {
         t.d = Ms(7000);
     }
     d.t[0].sg[1].start = Ms(1000);
-    assert!(
-        issues(&d)
-            .iter()
-            .any(|i| i.starts_with("t[0].sg[0].transition.d: 7000 ms is longer than the next"))
-    );
+    assert!(issues(&d).iter().any(|i| i.starts_with("t[0].sg[0].transition.d: 7000 ms is longer than the next")));
 
     // A gap without a transition is fine (rendered in the canvas colour).
     let mut d = sample();
@@ -89,10 +62,7 @@ fn field_rules() {
     d.t[0].sg[0].volume = -1.0;
     d.t[0].sg[1].src = Some("../etc/passwd".into());
     d.t[1].sg[0].text = Some("hi".into());
-    d.t[1].sg[0].transition = Some(Transition {
-        kind: TransitionKind::WipeLeft,
-        d: Ms(500),
-    });
+    d.t[1].sg[0].transition = Some(Transition { kind: TransitionKind::WipeLeft, d: Ms(500) });
     d.t[2].sg[0].text = Some("  \n ".into());
     d.t[2].sg[0].fade_in = Ms(2000);
     d.t[2].sg[0].fade_out = Ms(2000);
@@ -108,10 +78,7 @@ fn field_rules() {
         "t[2].sg[0].text: must not be empty",
         "t[2].sg[0].fade_out: fade in (2000 ms) plus fade out (2000 ms) exceed",
     ] {
-        assert!(
-            got.iter().any(|i| i.starts_with(prefix)),
-            "missing {prefix:?} in {got:#?}"
-        );
+        assert!(got.iter().any(|i| i.starts_with(prefix)), "missing {prefix:?} in {got:#?}");
     }
 }
 
@@ -121,22 +88,12 @@ fn second_video_track_and_version_are_refused() {
     d.t.push(video(vec![seg("a.mp4", 0, 1000)]));
     d.v = 2;
     let got = issues(&d);
-    assert!(
-        got.iter()
-            .any(|i| i.starts_with("v: unsupported schema version 2"))
-    );
-    assert!(
-        got.iter()
-            .any(|i| i.starts_with("t[3].tt: only one video track"))
-    );
+    assert!(got.iter().any(|i| i.starts_with("v: unsupported schema version 2")));
+    assert!(got.iter().any(|i| i.starts_with("t[3].tt: only one video track")));
 }
 
 fn facts(kind: MediaKind, secs: Option<u64>, has_audio: bool) -> MediaFacts {
-    MediaFacts {
-        kind,
-        duration: secs.map(Ms::from_secs),
-        has_audio,
-    }
+    MediaFacts { kind, duration: secs.map(Ms::from_secs), has_audio }
 }
 
 #[test]
@@ -150,38 +107,17 @@ fn media_rules() {
     };
     let e = d.validate_media(lookup).unwrap_err().to_string();
     assert!(e.contains("t[0].sg[1].d: needs source up to 10s"), "{e}");
-    assert!(
-        e.contains("t[1].sg[0].src: 'music.wav' is a still image"),
-        "{e}"
-    );
+    assert!(e.contains("t[1].sg[0].src: 'music.wav' is a still image"), "{e}");
 
     let mut d = sample();
     d.t[0].sg[0].src = Some("gone.mp4".into());
-    let e =
-        d.validate_media(|id| (id != "gone.mp4").then(|| facts(MediaKind::Video, Some(30), true)));
-    assert!(
-        e.unwrap_err()
-            .to_string()
-            .contains("t[0].sg[0].src: media 'gone.mp4' not found")
-    );
+    let e = d.validate_media(|id| (id != "gone.mp4").then(|| facts(MediaKind::Video, Some(30), true)));
+    assert!(e.unwrap_err().to_string().contains("t[0].sg[0].src: media 'gone.mp4' not found"));
 
     let mut d = sample();
-    d.t[0].sg[0].motion = Some(Motion {
-        zoom_from: 1.0,
-        zoom_to: 1.2,
-        from: Point::CENTER,
-        to: Point::CENTER,
-    });
+    d.t[0].sg[0].motion = Some(Motion { zoom_from: 1.0, zoom_to: 1.2, from: Point::CENTER, to: Point::CENTER });
     let e = d.validate_media(|_| Some(facts(MediaKind::Video, Some(30), true)));
-    assert!(
-        e.unwrap_err()
-            .to_string()
-            .contains("t[0].sg[0].motion: zoom/pan motion applies to still images only")
-    );
+    assert!(e.unwrap_err().to_string().contains("t[0].sg[0].motion: zoom/pan motion applies to still images only"));
 
-    assert!(
-        sample()
-            .validate_media(|_| Some(facts(MediaKind::Video, Some(30), true)))
-            .is_ok()
-    );
+    assert!(sample().validate_media(|_| Some(facts(MediaKind::Video, Some(30), true))).is_ok());
 }
