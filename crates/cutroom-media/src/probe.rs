@@ -26,6 +26,8 @@ pub struct Probe {
     /// Playable length; `None` for stills.
     pub duration: Option<Ms>,
     pub size_bytes: u64,
+    /// How many streams the file has (video, audio, subtitles, data, cover art).
+    pub streams: u32,
     pub video: Option<VideoStream>,
     pub audio: Option<AudioStream>,
 }
@@ -328,7 +330,8 @@ pub fn parse(path: &str, json: &[u8], size_bytes: u64) -> Result<Probe, ProbeErr
             _ => {}
         }
     }
-    Ok(Probe { format, kind, duration, size_bytes, video, audio })
+    let streams = raw.streams.len() as u32;
+    Ok(Probe { format, kind, duration, size_bytes, streams, video, audio })
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ fn video(w: u32, h: u32, secs: u64, audio: bool) -> Probe {
         kind: MediaKind::Video,
         duration: Some(Ms::from_secs(secs)),
         size_bytes: 1,
+        streams: 2,
         video: Some(VideoStream {
             codec: "h264".into(),
             width: w,
@@ -57,6 +58,7 @@ fn reference_media() -> MediaMap {
         kind: MediaKind::Audio,
         duration: Some(Ms::from_secs(30)),
         size_bytes: 1,
+        streams: 2,
         video: None,
         audio: Some(AudioStream { codec: "pcm_s16le".into(), sample_rate: 48_000, channels: 2 }),
     };

@@ -11,6 +11,7 @@ fn videos_images_and_audio() {
     assert_eq!(p.kind, MediaKind::Video);
     assert_eq!(p.duration, Some(Ms(3000)));
     assert!(p.has_audio());
+    assert_eq!(p.streams, 2);
     assert_eq!(p.fps_f64(), Some(30.0));
     let vi = p.video.unwrap();
     assert_eq!((vi.width, vi.height, vi.codec.as_str()), (320, 180, "h264"));
@@ -23,13 +24,13 @@ fn videos_images_and_audio() {
         let p = probe_file(&f).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!((p.kind, p.duration), (kind, None), "{name}");
     }
-    for name in ["a.wav", "a.mp3", "a.m4a"] {
+    for name in ["a.wav", "a.mp3", "a.m4a", "a.aac"] {
         let f = fixture(name, None, Some("sine=frequency=440:sample_rate=48000"), 2.0);
         let p = probe_file(&f).unwrap();
         assert_eq!(p.kind, MediaKind::Audio, "{name}");
         assert!(p.duration.unwrap().0.abs_diff(2000) < 60, "{name}: {:?}", p.duration);
     }
-    for name in ["v.webm", "v.mkv", "v.mov", "v.gif"] {
+    for name in ["v.webm", "v.mkv", "v.mov", "v.gif", "v.avi"] {
         let f = fixture(name, Some("testsrc2=s=64x48:r=10"), None, 1.0);
         assert_eq!(probe_file(&f).unwrap().kind, MediaKind::Video, "{name}");
     }
