@@ -5,8 +5,9 @@ use crate::error::MediaError;
 use crate::fonts::FontBook;
 use crate::plan::{self, MediaEntry, MediaMap, Plan, RenderSettings};
 use crate::probe::{Probe, ProbeError, probe};
-use cutroom_process::{Cancel, Command, Tool};
+use cutroom_process::{Cancel, Command, Output, Tool};
 use cutroom_timeline::{Draft, MediaKind, Ms};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -100,28 +101,23 @@ pub fn render(
     }
     let limit = time_limit(plan.duration);
     progress(0.0);
-    let gain_db = measure_gain(&plan, work.path(), cancel, limit)?;
+    let mut runner = Runner { work: work.path(), limit, cancel, commands: Vec::new(), peak_rss_kib: 0 };
+    let gain_db = measure_gain(&plan, &mut runner)?;
     progress(0.05);
 
-    let graph_file = work.path().join("graph.txt");
-    std::fs::write(&graph_file, plan.graph(gain_db)).map_err(MediaError::io("writing the filter graph"))?;
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let partial = tempfile::Builder::new()
         .prefix(".cutroom-")
         .suffix(".mp4.part")
         .tempfile_in(dir)
         .map_err(MediaError::io(format!("creating the output in {}", dir.display())))?;
-    let total_us = plan.duration.0 as f64 * 1000.0;
-    let run = Command::tool(Tool::Ffmpeg)?
-        .args(plan.render_args(&graph_file, partial.path()))
-        .timeout(limit)
-        .cancel(cancel)
-        .run_lines(|line| {
-            if let Some(us) = line.strip_prefix("out_time_us=").and_then(|v| v.trim().parse::<f64>().ok()) {
-                progress(0.05 + 0.94 * (us / total_us).clamp(0.0, 1.0));
-            }
-        })?;
-    keep_for_debugging(work, &plan, &graph_file, out);
+    if plan.chunks.is_empty() {
+        single_pass(&plan, &mut runner, gain_db, partial.path(), progress)?;
+    } else {
+        chunked(&plan, &mut runner, dir, gain_db, partial.path(), progress)?;
+    }
+    let (peak_rss_kib, commands) = (runner.peak_rss_kib, runner.commands);
+    keep_for_debugging(work, &commands);
     let produced = probe(partial.path())?;
     verify(&plan, &produced)?;
     partial.persist(out).map_err(|e| MediaError::Io { what: format!("saving {}", out.display()), source: e.error })?;
@@ -136,36 +132,116 @@ pub fn render(
         gain_db,
         probe: produced,
         wall: started.elapsed(),
-        peak_rss_kib: run.peak_rss_kib,
+        peak_rss_kib,
         warnings: plan.warnings.clone(),
     })
 }
 
+/// Runs the ffmpeg steps of one render, keeping their commands and peak memory.
+struct Runner<'a> {
+    work: &'a Path,
+    limit: Duration,
+    cancel: &'a Cancel,
+    commands: Vec<Vec<OsString>>,
+    peak_rss_kib: u64,
+}
+
+impl Runner<'_> {
+    /// Writes a work file.
+    fn write(&self, name: &str, content: &str) -> Result<PathBuf, MediaError> {
+        let path = self.work.join(name);
+        std::fs::write(&path, content).map_err(MediaError::io(format!("writing {name}")))?;
+        Ok(path)
+    }
+
+    /// Runs ffmpeg with `args`, reporting the fraction of `span` it has written.
+    fn ffmpeg(
+        &mut self,
+        args: Vec<OsString>,
+        span: Ms,
+        on_progress: &mut dyn FnMut(f64),
+    ) -> Result<Output, MediaError> {
+        self.commands.push(args.clone());
+        let total_us = (span.0.max(1) * 1000) as f64;
+        let out =
+            Command::tool(Tool::Ffmpeg)?.args(args).timeout(self.limit).cancel(self.cancel).run_lines(|line| {
+                if let Some(us) = line.strip_prefix("out_time_us=").and_then(|v| v.trim().parse::<f64>().ok()) {
+                    on_progress((us / total_us).clamp(0.0, 1.0));
+                }
+            })?;
+        self.peak_rss_kib = self.peak_rss_kib.max(out.peak_rss_kib);
+        Ok(out)
+    }
+}
+
+/// The whole draft in one ffmpeg.
+fn single_pass(
+    plan: &Plan,
+    r: &mut Runner,
+    gain_db: Option<f64>,
+    out: &Path,
+    progress: &mut dyn FnMut(f64),
+) -> Result<(), MediaError> {
+    let graph = r.write("graph.txt", &plan.graph(gain_db))?;
+    r.ffmpeg(plan.render_args(&graph, out), plan.duration, &mut |f| progress(0.05 + 0.94 * f))?;
+    Ok(())
+}
+
+/// Picture chunks (each its own ffmpeg with a few inputs), the sound in one pass, then a
+/// join that copies both: memory stays bounded however many cuts the draft has.
+fn chunked(
+    plan: &Plan,
+    r: &mut Runner,
+    dir: &Path,
+    gain_db: Option<f64>,
+    out: &Path,
+    progress: &mut dyn FnMut(f64),
+) -> Result<(), MediaError> {
+    // Chunks are as large as the output: keep them beside it, not in the temporary folder.
+    let parts = tempfile::Builder::new()
+        .prefix(".cutroom-chunks-")
+        .tempdir_in(dir)
+        .map_err(MediaError::io(format!("creating a folder in {}", dir.display())))?;
+    let frames = plan.frames as f64;
+    let mut files = Vec::new();
+    for (i, chunk) in plan.chunks.iter().enumerate() {
+        let graph = r.write(&format!("chunk{i}.txt"), chunk.graph())?;
+        let file = parts.path().join(format!("chunk{i:04}.mp4"));
+        let span = Ms(chunk.frames * 1000 / u64::from(plan.fps));
+        let (base, share) = (chunk.start_frame as f64 / frames, chunk.frames as f64 / frames);
+        r.ffmpeg(plan.chunk_args(i, &graph, &file), span, &mut |f| progress(0.05 + 0.9 * (base + share * f)))?;
+        files.push(file);
+    }
+    let graph = r.write("sound.txt", &plan.sound_graph(gain_db))?;
+    let sound = parts.path().join("sound.m4a");
+    r.ffmpeg(plan.sound_args(&graph, &sound), plan.duration, &mut |f| progress(0.95 + 0.03 * f))?;
+    let list = r.write("chunks.txt", &plan::concat_list(&files))?;
+    r.ffmpeg(plan.join_args(&list, &sound, out), plan.duration, &mut |_| {})?;
+    progress(0.99);
+    Ok(())
+}
+
 /// With `CUTROOM_KEEP_WORK` set, keeps the render's work folder (filter graphs, text files)
-/// and writes the ffmpeg command into it, for reproducing a render by hand.
-fn keep_for_debugging(work: tempfile::TempDir, plan: &Plan, graph_file: &Path, out: &Path) {
+/// and writes the ffmpeg commands into it, for reproducing a render by hand.
+fn keep_for_debugging(work: tempfile::TempDir, commands: &[Vec<OsString>]) {
     if std::env::var_os("CUTROOM_KEEP_WORK").is_none() {
         return;
     }
     let dir = work.keep();
-    let args: Vec<String> = plan
-        .render_args(graph_file, out)
-        .iter()
-        .map(|a| format!("'{}'", a.to_string_lossy().replace('\'', "'\\''")))
-        .collect();
-    let _ = std::fs::write(dir.join("command.sh"), format!("ffmpeg {}\n", args.join(" ")));
+    let quote = |a: &OsString| format!("'{}'", a.to_string_lossy().replace('\'', "'\\''"));
+    let script: String =
+        commands.iter().map(|c| format!("ffmpeg {}\n", c.iter().map(quote).collect::<Vec<_>>().join(" "))).collect();
+    let _ = std::fs::write(dir.join("commands.sh"), script);
     tracing::warn!("kept the render's work folder at {}", dir.display());
 }
 
-/// Runs the audio-only pass and returns the gain that brings the mix to the target
-/// loudness without pushing true peaks over −1 dBTP.
-fn measure_gain(plan: &Plan, work: &Path, cancel: &Cancel, limit: Duration) -> Result<Option<f64>, MediaError> {
+/// Runs the audio-only pass and returns the loudness gain for the render.
+fn measure_gain(plan: &Plan, r: &mut Runner) -> Result<Option<f64>, MediaError> {
     let (Some(target), Some(graph)) = (plan.loudness, plan.measure_graph()) else {
         return Ok(None);
     };
-    let file = work.join("measure.txt");
-    std::fs::write(&file, graph).map_err(MediaError::io("writing the measuring graph"))?;
-    let out = Command::tool(Tool::Ffmpeg)?.args(plan.measure_args(&file)).timeout(limit).cancel(cancel).run()?;
+    let file = r.write("measure.txt", &graph)?;
+    let out = r.ffmpeg(plan.measure_args(&file), plan.duration, &mut |_| {})?;
     Ok(gain_from_ebur128(&out.stderr, target))
 }
 

@@ -5,7 +5,7 @@
 
 use super::escape::{Filter, num};
 use super::graph::Graph;
-use super::video::Sequence;
+use super::video::SegmentTiming;
 use super::{Geometry, Input, MediaMap, SAMPLE_RATE};
 use cutroom_timeline::{Draft, Duck, MediaKind, TrackType};
 
@@ -37,13 +37,13 @@ pub(crate) fn items(
     draft: &Draft,
     media: &MediaMap,
     geo: &Geometry,
-    seq: &Sequence,
+    timings: &[SegmentTiming],
     inputs: &mut Vec<Input>,
 ) -> Vec<Item> {
     let per_frame = SAMPLE_RATE / u64::from(geo.fps);
     let mut out = Vec::new();
     if let Some(vt) = draft.video_track() {
-        for (seg, timing) in draft.t[vt].sg.iter().zip(&seq.segments) {
+        for (seg, timing) in draft.t[vt].sg.iter().zip(timings) {
             let Some(input) = timing.input else { continue };
             let Some(entry) = seg.src.as_deref().and_then(|id| media.get(id)) else {
                 continue;

@@ -118,7 +118,24 @@ pub struct TextFile {
     pub content: String,
 }
 
-/// One ffmpeg invocation that renders a draft.
+/// A stretch of the picture that its own ffmpeg encodes (for drafts with many inputs).
+#[derive(Clone, Debug)]
+pub struct Chunk {
+    pub inputs: Vec<Input>,
+    graph: String,
+    /// Where the chunk starts in the output, and how many frames it has.
+    pub start_frame: u64,
+    pub frames: u64,
+}
+
+impl Chunk {
+    pub fn graph(&self) -> &str {
+        &self.graph
+    }
+}
+
+/// How a draft is rendered: one ffmpeg invocation, or (for drafts with many inputs) video
+/// chunks, a sound pass and a join without re-encoding.
 #[derive(Clone, Debug)]
 pub struct Plan {
     pub width: u32,
@@ -129,10 +146,15 @@ pub struct Plan {
     pub duration: Ms,
     /// Pieces the picture is made of (segments and fills); each may cost a frame of rounding.
     pub pieces: usize,
+    /// Inputs of the single-pass render: pictures first, then sounds.
     pub inputs: Vec<Input>,
     video_graph: String,
     audio_graph: String,
-    measure_graph: Option<String>,
+    /// The sound over only the inputs that carry it (for measuring, and for chunked renders).
+    audio_only: String,
+    has_sound: bool,
+    /// When not empty, the picture is rendered in these chunks.
+    pub chunks: Vec<Chunk>,
     pub text_files: Vec<TextFile>,
     /// Font files the text overlays draw with.
     pub fonts: Vec<PathBuf>,
@@ -152,6 +174,11 @@ pub enum PlanError {
     Empty,
 }
 
+/// Drafts with more picture inputs than this are rendered in chunks.
+pub const CHUNK_ABOVE: usize = 8;
+/// Picture inputs a chunk aims at (a run of transitions is never split, so it may hold more).
+const CHUNK_INPUTS: usize = 6;
+
 /// Plans the render of `draft`. Text files are referenced under `workdir`.
 pub fn build(
     draft: &Draft,
@@ -170,43 +197,91 @@ pub fn build(
     let geo = Geometry::new(draft, settings);
     let mut inputs = Vec::new();
     let mut warnings = Vec::new();
-    let mut g = graph::Graph::default();
-    let seq = video::sequence(draft, media, &geo, frames, &mut inputs, &mut g);
-    let texts = text::overlays(draft, &geo, fonts, workdir, &mut warnings);
-    let mut tail: Vec<String> = texts.filters;
-    tail.push(format!("trim=end_frame={frames}"));
-    tail.push("setsar=1".into());
-    tail.push("format=yuv420p".into());
-    g.chain(&[&seq.label], &tail, "vout");
-    let audio_items = audio::items(draft, media, &geo, &seq, &mut inputs);
+    let lay = video::layout(draft, media, &geo, frames, &mut inputs);
+    let pictures = inputs.len();
+    let audio_items = audio::items(draft, media, &geo, &lay.segments, &mut inputs);
     let total_samples = frames * SAMPLE_RATE / u64::from(fps);
     let audio_graph = audio::graph(draft, &audio_items, total_samples, &|i| i);
-    let measure_graph = if audio_items.is_empty() {
-        None
-    } else {
-        // The measuring pass opens only the inputs that carry sound.
-        let used: Vec<usize> = (0..inputs.len()).filter(|&i| inputs[i].audio).collect();
-        let remap = |i: usize| used.iter().position(|&u| u == i).expect("audio input is listed");
-        Some(audio::graph(draft, &audio_items, total_samples, &remap))
+    let sounding: Vec<usize> = (0..inputs.len()).filter(|&i| inputs[i].audio).collect();
+    let remap = |i: usize| sounding.iter().position(|&u| u == i).expect("audio input is listed");
+    let audio_only = audio::graph(draft, &audio_items, total_samples, &remap);
+
+    let mut text_files: Vec<TextFile> = Vec::new();
+    let mut faces: Vec<PathBuf> = Vec::new();
+    let mut picture = |pieces: &[video::PieceSpec], window: (u64, u64), local: &dyn Fn(usize) -> usize| {
+        let mut g = graph::Graph::default();
+        let label = video::emit(&mut g, draft, media, &geo, pieces, local);
+        let texts = text::overlays(draft, &geo, fonts, workdir, &mut warnings, window);
+        let mut tail = texts.filters;
+        tail.extend([format!("trim=end_frame={}", window.1 - window.0), "setsar=1".into(), "format=yuv420p".into()]);
+        g.chain(&[&label], &tail, "vout");
+        for f in texts.files {
+            if !text_files.iter().any(|t| t.name == f.name) {
+                text_files.push(f);
+            }
+        }
+        for face in texts.faces {
+            if !faces.contains(&face) {
+                faces.push(face);
+            }
+        }
+        g.finish()
     };
+    let mut chunks = Vec::new();
+    let mut video_graph = String::new();
+    if pictures > CHUNK_ABOVE {
+        for range in chunk_ranges(&lay.pieces) {
+            let pieces = &lay.pieces[range];
+            let own: Vec<usize> = pieces.iter().filter_map(|p| p.input).collect();
+            let local = |i: usize| own.iter().position(|&o| o == i).expect("chunk input");
+            let start = pieces[0].start_frame;
+            let end = pieces.last().map_or(start, |p| p.start_frame + p.frames);
+            let graph = picture(pieces, (start, end), &local);
+            let chunk_inputs = video::picture_inputs(own.iter().map(|&i| Input { audio: false, ..inputs[i].clone() }));
+            chunks.push(Chunk { inputs: chunk_inputs, graph, start_frame: start, frames: end - start });
+        }
+    } else {
+        video_graph = picture(&lay.pieces, (0, frames), &|i| i);
+        let capped = video::picture_inputs(inputs[..pictures].iter().cloned());
+        inputs.splice(..pictures, capped);
+    }
     Ok(Plan {
         width: geo.w,
         height: geo.h,
         fps,
         frames,
         duration,
-        pieces: seq.pieces,
+        pieces: lay.pieces.len(),
         inputs,
-        video_graph: g.finish(),
+        video_graph,
         audio_graph,
-        measure_graph,
-        text_files: texts.files,
-        fonts: texts.faces,
+        audio_only,
+        has_sound: !audio_items.is_empty(),
+        chunks,
+        text_files,
+        fonts: faces,
         encode: settings.encode(),
         loudness: settings.loudness,
         metadata: metadata(draft),
         warnings,
     })
+}
+
+/// Splits the pieces into chunks of about [`CHUNK_INPUTS`] inputs, only at hard cuts.
+fn chunk_ranges(pieces: &[video::PieceSpec]) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let (mut start, mut count) = (0, 0);
+    for (k, p) in pieces.iter().enumerate() {
+        count += usize::from(p.input.is_some());
+        if p.join.is_none() && count >= CHUNK_INPUTS {
+            ranges.push(start..k + 1);
+            (start, count) = (k + 1, 0);
+        }
+    }
+    if start < pieces.len() {
+        ranges.push(start..pieces.len());
+    }
+    ranges
 }
 
 /// The output frame: the canvas, scaled for previews and resolution overrides.
@@ -267,22 +342,26 @@ fn metadata(draft: &Draft) -> Vec<(String, String)> {
 }
 
 impl Plan {
-    /// The full graph, with the loudness gain (dB) found by the measuring pass.
+    /// The single-pass graph, with the loudness gain (dB) found by the measuring pass.
     pub fn graph(&self, gain_db: Option<f64>) -> String {
         format!("{};\n{};\n{}", self.video_graph, self.audio_graph, audio::tail(gain_db))
     }
 
-    /// The audio-only graph that measures loudness, when there is any sound.
+    /// The audio-only graph that measures loudness, when there is sound to measure.
     pub fn measure_graph(&self) -> Option<String> {
         self.loudness?;
-        let body = self.measure_graph.as_ref()?;
         // ebur128 measures integrated loudness and true peak in one cheap pass.
-        Some(format!("{body};\n[mix]ebur128=peak=true:framelog=verbose[aout]"))
+        self.has_sound.then(|| format!("{};\n[mix]ebur128=peak=true:framelog=verbose[aout]", self.audio_only))
     }
 
-    fn input_args(&self, only_audio: bool) -> Vec<OsString> {
+    /// The audio-only graph that makes the sound of a chunked render.
+    pub fn sound_graph(&self, gain_db: Option<f64>) -> String {
+        format!("{};\n{}", self.audio_only, audio::tail(gain_db))
+    }
+
+    fn args_for(inputs: &[Input], only_audio: bool) -> Vec<OsString> {
         let mut args = Vec::new();
-        for input in self.inputs.iter().filter(|i| !only_audio || i.audio) {
+        for input in inputs.iter().filter(|i| !only_audio || i.audio) {
             if only_audio {
                 // Do not even open the pictures.
                 args.push("-vn".into());
@@ -294,55 +373,104 @@ impl Plan {
         args
     }
 
-    /// ffmpeg arguments for the render, reading the graph from `graph_file`.
-    pub fn render_args(&self, graph_file: &Path, out: &Path) -> Vec<OsString> {
+    fn head(progress: bool) -> Vec<OsString> {
+        let mut a: Vec<OsString> =
+            ["-hide_banner", "-nostdin", "-y", "-v", "error", "-nostats"].map(OsString::from).to_vec();
+        if progress {
+            a.extend(["-progress", "pipe:1"].map(OsString::from));
+        }
+        a
+    }
+
+    fn video_codec(&self) -> Vec<OsString> {
         let e = self.encode;
-        let mut a: Vec<OsString> = ["-hide_banner", "-nostdin", "-y", "-v", "error", "-nostats", "-progress", "pipe:1"]
-            .map(OsString::from)
-            .to_vec();
-        a.extend(self.input_args(false));
-        a.push("-filter_complex_script".into());
-        a.push(graph_file.as_os_str().to_owned());
-        let fixed = [
-            "-map",
-            "[vout]",
-            "-map",
-            "[aout]",
-            "-c:v",
-            "libx264",
-            "-preset",
-            e.preset,
-            "-pix_fmt",
-            "yuv420p",
-            "-profile:v",
-            "high",
-            "-c:a",
-            "aac",
-            "-ar",
-            "48000",
-            "-ac",
-            "2",
-            "-movflags",
-            "+faststart",
-        ];
-        a.extend(fixed.map(OsString::from));
-        a.extend(["-crf".into(), e.crf.to_string().into(), "-b:a".into(), format!("{}k", e.audio_kbps).into()]);
+        let mut a: Vec<OsString> =
+            ["-c:v", "libx264", "-preset", e.preset, "-pix_fmt", "yuv420p", "-profile:v", "high", "-crf"]
+                .map(OsString::from)
+                .to_vec();
+        a.push(e.crf.to_string().into());
+        a
+    }
+
+    fn audio_codec(&self) -> Vec<OsString> {
+        let kbps = format!("{}k", self.encode.audio_kbps);
+        ["-c:a", "aac", "-ar", "48000", "-ac", "2", "-b:a", &kbps].map(OsString::from).to_vec()
+    }
+
+    fn finish_mp4(&self, a: &mut Vec<OsString>, out: &Path) {
+        a.extend(["-movflags", "+faststart"].map(OsString::from));
         for (k, v) in &self.metadata {
             a.push("-metadata".into());
             a.push(format!("{k}={v}").into());
         }
         a.extend(["-f", "mp4"].map(OsString::from));
         a.push(out.as_os_str().to_owned());
+    }
+
+    /// ffmpeg arguments for the single-pass render, reading the graph from `graph_file`.
+    pub fn render_args(&self, graph_file: &Path, out: &Path) -> Vec<OsString> {
+        let mut a = Plan::head(true);
+        a.extend(Plan::args_for(&self.inputs, false));
+        a.push("-filter_complex_script".into());
+        a.push(graph_file.as_os_str().to_owned());
+        a.extend(["-map", "[vout]", "-map", "[aout]"].map(OsString::from));
+        a.extend(self.video_codec());
+        a.extend(self.audio_codec());
+        self.finish_mp4(&mut a, out);
         a
     }
 
     /// ffmpeg arguments for the loudness measurement (audio only, no output file).
     pub fn measure_args(&self, graph_file: &Path) -> Vec<OsString> {
         let mut a: Vec<OsString> = ["-hide_banner", "-nostdin", "-v", "info", "-nostats"].map(OsString::from).to_vec();
-        a.extend(self.input_args(true));
+        a.extend(Plan::args_for(&self.inputs, true));
         a.push("-filter_complex_script".into());
         a.push(graph_file.as_os_str().to_owned());
         a.extend(["-map", "[aout]", "-f", "null", "-"].map(OsString::from));
         a
     }
+
+    /// ffmpeg arguments that encode chunk `i`'s picture (no sound) to `out`.
+    pub fn chunk_args(&self, i: usize, graph_file: &Path, out: &Path) -> Vec<OsString> {
+        let mut a = Plan::head(true);
+        a.extend(Plan::args_for(&self.chunks[i].inputs, false));
+        a.push("-filter_complex_script".into());
+        a.push(graph_file.as_os_str().to_owned());
+        a.extend(["-map", "[vout]", "-an"].map(OsString::from));
+        a.extend(self.video_codec());
+        a.extend(["-f", "mp4"].map(OsString::from));
+        a.push(out.as_os_str().to_owned());
+        a
+    }
+
+    /// ffmpeg arguments that encode a chunked render's sound to `out` (AAC in MP4).
+    pub fn sound_args(&self, graph_file: &Path, out: &Path) -> Vec<OsString> {
+        let mut a = Plan::head(false);
+        a.extend(Plan::args_for(&self.inputs, true));
+        a.push("-filter_complex_script".into());
+        a.push(graph_file.as_os_str().to_owned());
+        a.extend(["-map", "[aout]", "-vn"].map(OsString::from));
+        a.extend(self.audio_codec());
+        a.extend(["-f", "mp4"].map(OsString::from));
+        a.push(out.as_os_str().to_owned());
+        a
+    }
+
+    /// ffmpeg arguments that join the chunks listed in `list_file` with the sound, copying
+    /// both (nothing is encoded again).
+    pub fn join_args(&self, list_file: &Path, sound: &Path, out: &Path) -> Vec<OsString> {
+        let mut a = Plan::head(false);
+        a.extend(["-f", "concat", "-safe", "0", "-i"].map(OsString::from));
+        a.push(list_file.as_os_str().to_owned());
+        a.push("-i".into());
+        a.push(sound.as_os_str().to_owned());
+        a.extend(["-map", "0:v", "-map", "1:a", "-c", "copy"].map(OsString::from));
+        self.finish_mp4(&mut a, out);
+        a
+    }
+}
+
+/// The concat demuxer's list of chunk files.
+pub fn concat_list(files: &[PathBuf]) -> String {
+    files.iter().map(|f| format!("file '{}'\n", f.to_string_lossy().replace('\'', "'\\''"))).collect()
 }

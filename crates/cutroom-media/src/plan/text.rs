@@ -113,12 +113,15 @@ pub(crate) struct Overlays {
     pub faces: Vec<PathBuf>,
 }
 
+/// drawtext filters for the text shown in the frames `window` (start inclusive, end
+/// exclusive), with times relative to the window's start.
 pub(crate) fn overlays(
     draft: &Draft,
     geo: &Geometry,
     fonts: &dyn Fonts,
     workdir: &Path,
     warnings: &mut Vec<String>,
+    window: (u64, u64),
 ) -> Overlays {
     let mut out = Overlays { filters: Vec::new(), files: Vec::new(), faces: Vec::new() };
     let default_style = TextStyle::default();
@@ -130,9 +133,12 @@ pub(crate) fn overlays(
             };
             let f0 = seg.start.to_frame(geo.fps);
             let f1 = seg.end().to_frame(geo.fps);
+            if f1 <= window.0 || f0 >= window.1 {
+                continue;
+            }
             let timing = Timing {
-                start: geo.secs(f0),
-                end: geo.secs(f1),
+                start: geo.secs(f0) - geo.secs(window.0),
+                end: geo.secs(f1) - geo.secs(window.0),
                 fade_in: seg.fade_in.secs_f64(),
                 fade_out: seg.fade_out.secs_f64(),
                 fps: f64::from(geo.fps),

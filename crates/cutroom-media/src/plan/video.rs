@@ -6,16 +6,6 @@ use super::graph::Graph;
 use super::{Geometry, Input, MediaMap, color};
 use cutroom_timeline::{Draft, Fit, MediaKind, Motion, Point, Segment, TransitionKind};
 
-/// The assembled picture.
-pub(crate) struct Sequence {
-    /// Label of the whole picture, before text.
-    pub label: String,
-    /// How many pieces it has.
-    pub pieces: usize,
-    /// Per video segment (by index on the video track): its input and timing, for the audio.
-    pub segments: Vec<SegmentTiming>,
-}
-
 /// Where a video segment's picture landed, for its sound to follow.
 pub(crate) struct SegmentTiming {
     pub input: Option<usize>,
@@ -26,78 +16,113 @@ pub(crate) struct SegmentTiming {
     pub overlap_out: u64,
 }
 
-/// Above this many picture inputs, decoders run single-threaded.
+/// Above this many picture inputs in one ffmpeg, decoders run single-threaded.
 const MANY_INPUTS: usize = 4;
 
-struct Piece {
-    label: String,
-    frames: u64,
+/// A piece of the picture: one video segment, or a stretch of the canvas colour.
+pub(crate) struct PieceSpec {
+    /// The segment's index on the video track; `None` for a fill.
+    pub seg: Option<usize>,
+    /// The segment's input (plan-wide index).
+    pub input: Option<usize>,
+    pub start_frame: u64,
+    pub frames: u64,
     /// Transition into the next piece, and the frames it overlaps.
-    join: Option<(TransitionKind, u64)>,
+    pub join: Option<(TransitionKind, u64)>,
 }
 
-pub(crate) fn sequence(
-    draft: &Draft,
-    media: &MediaMap,
-    geo: &Geometry,
-    total: u64,
-    inputs: &mut Vec<Input>,
-    g: &mut Graph,
-) -> Sequence {
+/// The picture laid out in frames, before any graph is written.
+pub(crate) struct Layout {
+    pub pieces: Vec<PieceSpec>,
+    /// Per video segment, in track order.
+    pub segments: Vec<SegmentTiming>,
+}
+
+/// Lays the video track out in whole frames and adds an input per segment.
+pub(crate) fn layout(draft: &Draft, media: &MediaMap, geo: &Geometry, total: u64, inputs: &mut Vec<Input>) -> Layout {
     let fps = geo.fps;
-    let mut pieces: Vec<Piece> = Vec::new();
-    let mut timings = Vec::new();
+    let mut pieces: Vec<PieceSpec> = Vec::new();
+    let mut timings: Vec<SegmentTiming> = Vec::new();
     let mut cursor = 0u64;
+    let fill = |at: u64, frames: u64| PieceSpec { seg: None, input: None, start_frame: at, frames, join: None };
     let segments: &[Segment] = draft.video_track().map_or(&[], |t| &draft.t[t].sg);
     for (i, seg) in segments.iter().enumerate() {
         let f0 = seg.start.to_frame(fps);
         let f1 = seg.end().to_frame(fps);
         let mut overlap_in = 0;
         if f0 > cursor {
-            pieces.push(fill(g, geo, cursor, f0 - cursor));
+            pieces.push(fill(cursor, f0 - cursor));
         } else if f0 < cursor {
             // Validation guarantees an overlap only where the previous segment has a transition.
             overlap_in = cursor - f0;
-            let prev = pieces.last_mut().expect("an overlap follows a piece");
             let kind = segments[i - 1].transition.as_ref().map_or(TransitionKind::Crossfade, |t| t.kind);
-            prev.join = Some((kind, overlap_in));
-            if let Some(t) = timings.last_mut() {
-                let t: &mut SegmentTiming = t;
-                t.overlap_out = overlap_in;
-            }
+            pieces.last_mut().expect("an overlap follows a piece").join = Some((kind, overlap_in));
+            timings.last_mut().expect("an overlap follows a segment").overlap_out = overlap_in;
         }
         let frames = f1 - f0;
         let entry = seg.src.as_deref().and_then(|id| media.get(id)).expect("validated media");
-        let label = format!("v{}", pieces.len());
-        let input = inputs.len();
-        let still = entry.probe.kind == MediaKind::Image;
         let mut options = Vec::new();
-        if !still {
+        if entry.probe.kind != MediaKind::Image {
             // Seek and bound the read at the input, so nothing outside the segment is decoded.
             let needed = geo.secs(frames) * seg.speed + 0.5;
             options = vec!["-ss".into(), num(seg.src_in.secs_f64()), "-t".into(), num(needed)];
         }
+        let input = inputs.len();
         inputs.push(Input { options, path: entry.path.clone(), audio: false });
-        media_piece(g, geo, seg, entry, input, frames, &label);
-        pieces.push(Piece { label, frames, join: None });
+        pieces.push(PieceSpec { seg: Some(i), input: Some(input), start_frame: f0, frames, join: None });
         timings.push(SegmentTiming { input: Some(input), start_frame: f0, frames, overlap_in, overlap_out: 0 });
         cursor = f1;
     }
     if total > cursor {
-        pieces.push(fill(g, geo, cursor, total - cursor));
+        pieces.push(fill(cursor, total - cursor));
     }
-    // ffmpeg opens every input at once, each decoder with its own threads and frame pools.
-    // With many inputs, one thread each keeps memory down (the encoder has the cores anyway).
-    if timings.len() > MANY_INPUTS {
-        for t in &timings {
-            if let Some(i) = t.input {
-                inputs[i].options.splice(0..0, ["-threads".to_string(), "1".to_string()]);
-            }
+    Layout { pieces, segments: timings }
+}
+
+/// The picture inputs one ffmpeg opens: with many of them, one decoder thread each keeps
+/// memory down (every decoder has its own threads and frame pools; the encoder has the cores).
+pub(crate) fn picture_inputs(inputs: impl Iterator<Item = Input>) -> Vec<Input> {
+    let mut list: Vec<Input> = inputs.collect();
+    if list.len() > MANY_INPUTS {
+        for i in &mut list {
+            i.options.splice(0..0, ["-threads".to_string(), "1".to_string()]);
         }
     }
-    let count = pieces.len();
-    let label = join(g, geo, pieces);
-    Sequence { label, pieces: count, segments: timings }
+    list
+}
+
+/// Writes the graph for a run of pieces; `local` maps plan-wide input indices to this
+/// ffmpeg's. Returns the label of the picture.
+pub(crate) fn emit(
+    g: &mut Graph,
+    draft: &Draft,
+    media: &MediaMap,
+    geo: &Geometry,
+    pieces: &[PieceSpec],
+    local: &dyn Fn(usize) -> usize,
+) -> String {
+    let segments: &[Segment] = draft.video_track().map_or(&[], |t| &draft.t[t].sg);
+    let mut built = Vec::with_capacity(pieces.len());
+    for p in pieces {
+        let piece = match (p.seg, p.input) {
+            (Some(si), Some(input)) => {
+                let seg = &segments[si];
+                let entry = seg.src.as_deref().and_then(|id| media.get(id)).expect("validated media");
+                let label = format!("v{si}");
+                media_piece(g, geo, seg, entry, local(input), p.frames, &label);
+                Piece { label, frames: p.frames, join: p.join }
+            }
+            _ => fill(g, geo, p.start_frame, p.frames),
+        };
+        built.push(piece);
+    }
+    join(g, geo, built)
+}
+
+struct Piece {
+    label: String,
+    frames: u64,
+    join: Option<(TransitionKind, u64)>,
 }
 
 /// A stretch of the canvas colour.

@@ -229,3 +229,45 @@ fn quality_presets_order_file_sizes() {
     let (high, low) = (size(Quality::High), size(Quality::Low));
     assert!(high > low, "high {high} ≤ low {low}");
 }
+
+#[test]
+fn drafts_with_many_cuts_render_in_chunks_and_join_exactly() {
+    let (red, blue) = (color_clip("red", 3.0, Some(440)), color_clip("blue", 3.0, Some(660)));
+    let music = fixture("chunk-music.wav", None, Some("aevalsrc=0.3*sin(2*PI*220*t):s=48000"), 12.0);
+    let m = media(&[("red.mp4", &red), ("blue.mp4", &blue), ("music.wav", &music)]);
+    let mut d = canvas(320, 180);
+    let mut segs: Vec<Segment> =
+        (0..12u64).map(|i| seg(if i % 2 == 0 { "red.mp4" } else { "blue.mp4" }, i * 700, 700)).collect();
+    segs[2].src_in = Ms(1500);
+    d.t.push(video_track(segs));
+    let mut a = Track::new(TrackType::Audio);
+    a.sg.push(seg("music.wav", 0, 8400));
+    d.t.push(a);
+    let mut t = Track::new(TrackType::Text);
+    let mut title = Segment::text("Across the join", Ms(3500), Ms(2000));
+    title.style = Some(TextStyle { size: 20, pos: Anchor::Top, ..TextStyle::default() });
+    t.sg.push(title);
+    d.t.push(t);
+    let out = render_ok(&d, &m, &as_mixed());
+    let p = &out.rendered.probe;
+    assert_eq!(p.video.as_ref().unwrap().frames, Some(252));
+    assert!(p.duration.unwrap().0.abs_diff(8400) <= 2, "{:?}", p.duration);
+    // Every segment shows its own colour, on both sides of the chunk join.
+    for i in 0..12u64 {
+        let c = frame_at(&out.path, i as f64 * 0.7 + 0.35).mean(0, 60, 320, 180);
+        let red_expected = i % 2 == 0;
+        assert!(
+            if red_expected { c[0] > 200.0 && c[2] < 50.0 } else { c[2] > 200.0 && c[0] < 50.0 },
+            "segment {i}: {c:?}"
+        );
+    }
+    // The title is drawn in both chunks.
+    for secs in [3.8, 5.2] {
+        assert!(frame_at(&out.path, secs).luma_std(0, 0, 320, 50) > 15.0, "title missing at {secs} s");
+    }
+    // The music runs through the join without a gap.
+    let music_level = |at: f64| cutroom_testkit::tone_db(&cutroom_testkit::samples(&out.path, at, Some(0.2)), 220.0);
+    for at in [0.5, 4.1, 4.2, 7.5] {
+        assert!(music_level(at) > -14.0, "music at {at} s: {}", music_level(at));
+    }
+}

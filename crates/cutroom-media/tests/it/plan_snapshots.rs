@@ -159,3 +159,36 @@ fn odd_paths_are_escaped_in_the_graph() {
     let graph = plan.graph(None);
     assert!(graph.contains("textfile=/tmp/it\\\\\\'s\\\\ \\[a\\]\\\\:b\\,c\\;d/text_t2_s0_l0.txt"), "{graph}");
 }
+
+#[test]
+fn many_inputs_are_rendered_in_chunks_split_at_hard_cuts() {
+    let mut d = Draft::from_json(REFERENCE_DRAFT).unwrap();
+    let clips = ["clip_a.mp4", "clip_b.mp4", "clip_c.mp4"];
+    d.t[0].sg = (0..12u64).map(|i| Segment::media(clips[i as usize % 3], Ms(i * 1000), Ms(1000))).collect();
+    // A transition between the 6th and 7th segments: the first chunk must not end there.
+    d.t[0].sg[5].transition = Some(Transition { kind: TransitionKind::WipeLeft, d: Ms(400) });
+    for s in &mut d.t[0].sg[6..] {
+        s.start = Ms(s.start.0 - 400);
+    }
+    d.t[1].sg[0].d = Ms(11_600);
+    d.t[1].sg[0].fade_out = Ms(0);
+    d.t[2].sg[0].start = Ms(5000); // the title spans the chunk boundary
+    let plan = reference_plan(&d, "/work");
+    assert_eq!(plan.frames, 348);
+    let chunks: Vec<(usize, u64, u64)> =
+        plan.chunks.iter().map(|c| (c.inputs.len(), c.start_frame, c.frames)).collect();
+    assert_eq!(chunks, vec![(7, 0, 198), (5, 198, 150)]);
+    assert!(plan.chunks[0].graph().contains("xfade=transition=wipeleft"));
+    // Each chunk draws the part of the title it holds, in its own time.
+    assert!(plan.chunks[0].graph().contains("enable=gte(t\\,4.983333)*lt(t\\,7.983333)"), "{}", plan.chunks[0].graph());
+    assert!(
+        plan.chunks[1].graph().contains("enable=gte(t\\,-1.616667)*lt(t\\,1.383333)"),
+        "{}",
+        plan.chunks[1].graph()
+    );
+    assert!(plan.chunks[0].inputs.iter().all(|i| i.options.starts_with(&["-threads".into(), "1".into()])));
+    insta::assert_snapshot!("chunk_1_graph", plan.chunks[1].graph());
+    insta::assert_snapshot!("chunked_sound_graph", plan.sound_graph(Some(2.0)));
+    let list = cutroom_media::plan::concat_list(&[PathBuf::from("/a/chunk0.mp4"), PathBuf::from("/b/it's.mp4")]);
+    assert_eq!(list, "file '/a/chunk0.mp4'\nfile '/b/it'\\''s.mp4'\n");
+}
