@@ -148,3 +148,36 @@ pub fn demo(out: &Path) -> Result<()> {
     println!("Done in {:.1} s. Open {} to watch it.", t.elapsed().as_secs_f64(), mp4.display());
     Ok(())
 }
+
+pub fn analyze(file: &Path, json: bool, cache_dir: Option<PathBuf>, no_cache: bool) -> Result<()> {
+    let t = Instant::now();
+    let cache = cutroom_analysis::Cache::new(cache_dir.unwrap_or_else(cutroom_analysis::Cache::default_dir));
+    let opts = cutroom_analysis::Options { cancel: cancel_on_ctrl_c(), ..Default::default() };
+    let done = if no_cache {
+        let dir = tempfile_dir()?;
+        let analysis =
+            cutroom_analysis::analyze(file, &cutroom_analysis::Options { keyframes: Some(dir.clone()), ..opts })?;
+        cutroom_analysis::Cached { analysis, keyframes: dir, hit: false }
+    } else {
+        cache.analyze(file, &opts)?
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&done.analysis)?);
+        return Ok(());
+    }
+    println!("{}: {}", file.display(), done.analysis.describe().trim_end());
+    println!(
+        "keyframes in {} ({} in {:.1} s)",
+        done.keyframes.display(),
+        if done.hit { "from the cache" } else { "analysed" },
+        t.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// A folder for keyframes of an uncached analysis.
+fn tempfile_dir() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("cutroom-keyframes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}

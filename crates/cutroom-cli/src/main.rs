@@ -28,6 +28,19 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Analyse footage: shots, their quality and colour, sound, tempo, scene tags.
+    Analyze {
+        file: PathBuf,
+        /// Print JSON instead of a readable report.
+        #[arg(long)]
+        json: bool,
+        /// Where analyses are cached by content (default: ~/.cache/cutroom/analysis).
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
+        /// Analyse again even when a cached result exists.
+        #[arg(long)]
+        no_cache: bool,
+    },
     /// Generate example footage and render the bundled example draft.
     Demo {
         /// Where to put the footage, the draft and the MP4.
@@ -52,6 +65,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Cmd::Render(args) => commands::render(args),
         Cmd::Probe { file, json } => commands::probe(&file, json),
+        Cmd::Analyze { file, json, cache_dir, no_cache } => commands::analyze(&file, json, cache_dir, no_cache),
         Cmd::Demo { out } => commands::demo(&out),
     };
     match result {

@@ -6,6 +6,7 @@ mod fonts;
 pub mod plan;
 pub mod probe;
 mod render;
+pub mod stream;
 pub mod synth;
 
 pub use error::MediaError;
