@@ -23,7 +23,7 @@ pub struct Thumb {
 pub struct Features {
     /// Colour histogram (HSV, see [`HIST_BINS`]); sums to 1.
     pub hist: Vec<f32>,
-    /// The grey frame at analysis size (for motion).
+    /// The grey frame at half the analysis size (for motion).
     pub grey: Thumb,
     /// A grey thumbnail [`THUMB_W`] wide (for comparing frames further apart).
     pub thumb: Thumb,
@@ -69,13 +69,6 @@ pub fn measure(rgb: &[u8], w: usize, h: usize) -> Features {
             let lf = f64::from(l);
             sum_y += lf;
             sum_y2 += lf * lf;
-            let (rf, gf, bf) = (f64::from(r), f64::from(g), f64::from(b));
-            let rg = rf - gf;
-            let yb = 0.5 * (rf + gf) - bf;
-            rg_sum += rg;
-            rg_sq += rg * rg;
-            yb_sum += yb;
-            yb_sq += yb * yb;
             if y < third {
                 top_sum += lf;
                 top_n += 1.0;
@@ -85,6 +78,13 @@ pub fn measure(rgb: &[u8], w: usize, h: usize) -> Features {
             }
             // Colour statistics on every other pixel in both directions: plenty, and cheaper.
             if x % 2 == 0 && y % 2 == 0 {
+                let (rf, gf, bf) = (f64::from(r), f64::from(g), f64::from(b));
+                let rg = rf - gf;
+                let yb = 0.5 * (rf + gf) - bf;
+                rg_sum += rg;
+                rg_sq += rg * rg;
+                yb_sum += yb;
+                yb_sq += yb * yb;
                 let max = r.max(g).max(b);
                 let min = r.min(g).min(b);
                 let v = f32::from(max) / 255.0;
@@ -120,17 +120,17 @@ pub fn measure(rgb: &[u8], w: usize, h: usize) -> Features {
     }
     let luma = sum_y / n;
     let var = (sum_y2 / n - luma * luma).max(0.0);
-    let (mrg, myb) = (rg_sum / n, yb_sum / n);
-    let srg = (rg_sq / n - mrg * mrg).max(0.0).sqrt();
-    let syb = (yb_sq / n - myb * myb).max(0.0).sqrt();
+    let sampled = (w.div_ceil(2) * h.div_ceil(2)).max(1) as f64;
+    let (mrg, myb) = (rg_sum / sampled, yb_sum / sampled);
+    let srg = (rg_sq / sampled - mrg * mrg).max(0.0).sqrt();
+    let syb = (yb_sq / sampled - myb * myb).max(0.0).sqrt();
     let colorfulness = ((srg * srg + syb * syb).sqrt() + 0.3 * (mrg * mrg + myb * myb).sqrt()) / 100.0;
     let lap = laplacian_variance(&grey, w, h);
-    let sampled = ((w / 2) * (h / 2)).max(1) as f64;
-    let top_sampled = ((w / 2) * third.div_ceil(2)).max(1) as f64;
+    let top_sampled = (w.div_ceil(2) * third.div_ceil(2)).max(1) as f64;
     Features {
         hist,
         thumb: thumbnail(&grey, w, h),
-        grey: Thumb { w, h, px: grey },
+        grey: crate::motion::half(&Thumb { w, h, px: grey }),
         luma: (luma / 255.0) as f32,
         contrast: (var.sqrt() / 255.0) as f32,
         colorfulness: colorfulness as f32,

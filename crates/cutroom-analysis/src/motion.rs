@@ -35,7 +35,8 @@ fn mad(a: &[u8], b: &[u8], w: usize, h: usize, dx: i32, dy: i32) -> f64 {
     sum as f64 / f64::from((x1 - x0) * (y1 - y0))
 }
 
-fn half(t: &Thumb) -> Thumb {
+/// Half the size, averaging 2×2 blocks.
+pub fn half(t: &Thumb) -> Thumb {
     let (w, h) = (t.w / 2, t.h / 2);
     let mut px = vec![0u8; w * h];
     for y in 0..h {
@@ -74,17 +75,21 @@ pub fn estimate(prev: &Thumb, cur: &Thumb) -> Motion {
         return Motion { raw: (raw / 255.0) as f32, ..Motion::default() };
     }
     // A pyramid down to about 40 px wide; ±8 px there covers a fifth of the frame per frame.
-    let mut levels = vec![(prev.clone(), cur.clone())];
-    while levels.last().is_some_and(|(p, _)| p.w >= 64 && p.h >= 16) {
-        let (p, c) = levels.last().expect("a level");
-        levels.push((half(p), half(c)));
+    let mut levels: Vec<(Thumb, Thumb)> = Vec::new();
+    while levels.last().map_or(prev.w, |(p, _)| p.w) >= 64 && levels.last().map_or(prev.h, |(p, _)| p.h) >= 16 {
+        let next = match levels.last() {
+            Some((p, c)) => (half(p), half(c)),
+            None => (half(prev), half(cur)),
+        };
+        levels.push(next);
     }
-    let (p, c) = levels.last().expect("a level");
-    let (mut shift, mut m0) = search(p, c, (0, 0), 8);
-    for (p, c) in levels.iter().rev().skip(1) {
-        (shift, m0) = search(p, c, (shift.0 * 2, shift.1 * 2), 1);
+    let mut shift = (0, 0);
+    let mut radius = 8;
+    for (p, c) in levels.iter().rev() {
+        (shift, _) = search(p, c, (shift.0 * 2, shift.1 * 2), radius);
+        radius = 1;
     }
-    let s0 = shift;
+    let (s0, m0) = search(prev, cur, (shift.0 * 2, shift.1 * 2), radius);
     // Sub-pixel: a parabola through the neighbours on each axis.
     let sub = |minus: f64, plus: f64| {
         let denom = minus - 2.0 * m0 + plus;

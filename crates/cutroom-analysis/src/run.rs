@@ -96,6 +96,14 @@ fn sound(path: &Path, stream: &StreamOptions) -> Result<crate::audio::AudioRepor
     Ok(analyzer.finish())
 }
 
+/// The best-looking frame so far in the current second.
+struct Best {
+    frame: usize,
+    quality: f32,
+    pixels: Vec<u8>,
+    samples: Vec<[u8; 3]>,
+}
+
 type Picture = (Option<VideoSummary>, Vec<report::Shot>, Vec<TransitionInfo>, report::Tags);
 
 fn picture(
@@ -112,30 +120,35 @@ fn picture(
     // One candidate frame per second: the best-looking one, kept as a JPEG and a few pixels.
     let block = (fps.round() as usize).max(1);
     let mut candidates: Vec<Candidate> = Vec::new();
-    let mut best: Option<(usize, f32, Vec<u8>)> = None;
+    // The best frame of the current second, kept whole until the second is over.
+    let mut best: Option<Best> = None;
+    let mut spare: Vec<u8> = Vec::new();
     let mut frame = Vec::new();
     let mut n = 0usize;
-    let keep = |best: &mut Option<(usize, f32, Vec<u8>)>, out: &mut Vec<Candidate>| {
-        if let Some((i, q, rgb)) = best.take() {
-            let samples = crate::features::measure(&rgb, w as usize, h as usize).samples;
-            let jpeg = opts.keyframes.as_ref().and_then(|_| jpeg(&rgb, w, h));
-            out.push(Candidate { frame: i, quality: q, jpeg, samples });
+    let keep = |best: &mut Option<Best>, out: &mut Vec<Candidate>, spare: &mut Vec<u8>| {
+        if let Some(b) = best.take() {
+            let jpeg = opts.keyframes.as_ref().and_then(|_| jpeg(&b.pixels, w, h));
+            out.push(Candidate { frame: b.frame, quality: b.quality, jpeg, samples: b.samples });
+            *spare = b.pixels;
         }
     };
     while reader.next_frame(&mut frame)? {
         let f = measure(&frame, w as usize, h as usize);
         detector.push(&f);
         let stat = detector.last().expect("just pushed");
-        let q = frame_quality(stat);
-        if best.as_ref().is_none_or(|b| q > b.1) {
-            best = Some((n, q, frame.clone()));
+        let quality = frame_quality(stat);
+        if best.as_ref().is_none_or(|b| quality > b.quality) {
+            let mut pixels = best.take().map(|b| b.pixels).unwrap_or_else(|| std::mem::take(&mut spare));
+            pixels.clear();
+            pixels.extend_from_slice(&frame);
+            best = Some(Best { frame: n, quality, pixels, samples: f.samples });
         }
         n += 1;
         if n.is_multiple_of(block) {
-            keep(&mut best, &mut candidates);
+            keep(&mut best, &mut candidates, &mut spare);
         }
     }
-    keep(&mut best, &mut candidates);
+    keep(&mut best, &mut candidates, &mut spare);
     reader.finish()?;
     let (boundaries, stats) = detector.finish();
     let duration_ms = match probe.kind {

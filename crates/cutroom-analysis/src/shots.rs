@@ -12,7 +12,10 @@
 //!   second apart are is a candidate; it is a dissolve when the frames inside it are blends
 //!   of the frames on either side (least-squares fit of a mix, with the mix moving from one
 //!   side to the other), and a fade when it dips to black and each half is the near side
-//!   dimmed. Content that simply evolves — a zoom, moving shapes — fits neither model.
+//!   dimmed, and a wipe when every pixel shows one side or the other with the new side's
+//!   share growing while the camera stands still. Content that simply evolves — a zoom,
+//!   moving shapes, a pan — fits none. (A slide moves the whole frame like a pan and is
+//!   not told apart from one.)
 
 use crate::features::{Features, Thumb, hist_distance};
 use crate::motion::{Motion, estimate};
@@ -77,6 +80,8 @@ pub enum Kind {
     Cut,
     Dissolve,
     Fade,
+    /// A wipe or slide: the new picture takes over part of the frame at a time.
+    Wipe,
 }
 
 /// A boundary between two shots, at frame `frame` (the first frame of the new shot).
@@ -330,6 +335,27 @@ impl Detector {
         {
             return Some(Boundary { frame: c, kind: Kind::Dissolve, confidence, first, last });
         }
+        // A wipe: every pixel shows one side or the other, the new side's share growing — with
+        // the camera still (a pan also brings in new picture from one side).
+        let camera = (first + 1..=last)
+            .filter_map(|x| self.stats.get(x))
+            .map(|s| (s.motion.dx.powi(2) + s.motion.dy.powi(2)).sqrt())
+            .sum::<f32>()
+            / (last - first).max(1) as f32;
+        let covers: Vec<(f32, f32)> = samples
+            .iter()
+            .filter_map(|&m| self.recent(m))
+            .map(|m| cover(&a.thumb.px, &b.thumb.px, &m.thumb.px))
+            .collect();
+        if covers.len() == 3
+            && camera < 0.004
+            && covers.iter().all(|(_, err)| *err <= self.p.blend_misfit * difference)
+            && covers[0].0 + 0.1 < covers[1].0
+            && covers[1].0 + 0.1 < covers[2].0
+            && (0.15..=0.85).contains(&covers[1].0)
+        {
+            return Some(Boundary { frame: c, kind: Kind::Wipe, confidence, first, last });
+        }
         // A fade: a dip to black, each half the near side dimmed.
         let (dark, at) =
             (first..=last).filter_map(|x| self.recent(x).map(|r| (r.luma, x))).min_by(|p, q| p.0.total_cmp(&q.0))?;
@@ -424,6 +450,21 @@ fn blend(a: &[u8], b: &[u8], m: &[u8]) -> (f32, f32) {
         .sum::<f64>()
         / a.len().max(1) as f64;
     (alpha as f32, err as f32)
+}
+
+/// How much of `m` shows `b` rather than `a` (share of pixels nearer `b`), and the mean
+/// misfit of the nearer side.
+fn cover(a: &[u8], b: &[u8], m: &[u8]) -> (f32, f32) {
+    let (mut near_b, mut err) = (0usize, 0u64);
+    for ((x, y), z) in a.iter().zip(b).zip(m) {
+        let (da, db) = (z.abs_diff(*x), z.abs_diff(*y));
+        if db < da {
+            near_b += 1;
+        }
+        err += u64::from(da.min(db));
+    }
+    let n = a.len().max(1);
+    (near_b as f32 / n as f32, err as f32 / n as f32)
 }
 
 #[cfg(test)]

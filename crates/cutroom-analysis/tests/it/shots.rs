@@ -57,6 +57,17 @@ fn fades_through_black_within_a_third_of_a_second() {
 }
 
 #[test]
+fn wipes_are_gradual() {
+    for kind in ["wipeleft", "wipeup"] {
+        let a = run(&joined(kind));
+        assert_eq!(a.transitions.len(), 2, "{kind}: {:?}", a.transitions);
+        for (t, want) in a.transitions.iter().zip([2750u64, 5250]) {
+            assert!(t.at_ms.abs_diff(want) <= 300, "{kind}: {t:?}, expected about {want} ms");
+        }
+    }
+}
+
+#[test]
 fn a_white_flash_is_not_a_cut() {
     let graph =
         format!("{},drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='eq(n\\,45)'[out0]", src("mandelbrot", 3.0));
