@@ -1,7 +1,7 @@
 //! Analyses cached by the content of the file they describe (BLAKE3), with their keyframes.
 
 use crate::report::{Analysis, VERSION};
-use crate::run::{AnalysisError, Options, analyze};
+use crate::run::{AnalysisError, Options, analyze_probed};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -51,7 +51,9 @@ impl Cache {
 
     /// The analysis of `path`: from the cache when its content was analysed before.
     pub fn analyze(&self, path: &Path, opts: &Options) -> Result<Cached, AnalysisError> {
-        let io = |what: String| move |source| AnalysisError::Io { what, source };
+        let io = |what: String| move |error| AnalysisError::Io { what, error };
+        // Probe first: a file that is missing or not media gets the usual clear error.
+        let probe = cutroom_media::probe(path)?;
         let hash = content_hash(path).map_err(io(format!("reading {}", path.display())))?;
         let entry = self.dir.join(format!("{hash}-v{VERSION}-{}", opts.max_edge));
         let json = entry.join("analysis.json");
@@ -66,7 +68,7 @@ impl Cache {
             .tempdir_in(&self.dir)
             .map_err(io(format!("creating a folder in {}", self.dir.display())))?;
         let opts = Options { keyframes: Some(work.path().to_path_buf()), ..opts.clone() };
-        let analysis = analyze(path, &opts)?;
+        let analysis = analyze_probed(path, &probe, &opts)?;
         let text = serde_json::to_vec_pretty(&analysis).expect("analysis serialises");
         std::fs::write(work.path().join("analysis.json"), text).map_err(io("writing analysis.json".into()))?;
         let kept = work.keep();

@@ -36,8 +36,8 @@ pub enum AnalysisError {
     Probe(#[from] ProbeError),
     #[error(transparent)]
     Media(#[from] MediaError),
-    #[error("{what}: {source}")]
-    Io { what: String, source: std::io::Error },
+    #[error("{what}: {error}")]
+    Io { what: String, error: std::io::Error },
 }
 
 impl AnalysisError {
@@ -161,7 +161,7 @@ fn picture(
     }
     if let Some(dir) = &opts.keyframes {
         std::fs::create_dir_all(dir)
-            .map_err(|source| AnalysisError::Io { what: format!("creating {}", dir.display()), source })?;
+            .map_err(|error| AnalysisError::Io { what: format!("creating {}", dir.display()), error })?;
         for shot in &mut shots {
             let frame = (shot.keyframe_ms as f64 * fps / 1000.0).round() as usize;
             let Some(c) = candidates.iter().filter(|c| c.jpeg.is_some()).min_by_key(|c| c.frame.abs_diff(frame)) else {
@@ -169,7 +169,7 @@ fn picture(
             };
             let name = format!("shot_{:03}.jpg", shot.index);
             std::fs::write(dir.join(&name), c.jpeg.as_deref().unwrap_or_default())
-                .map_err(|source| AnalysisError::Io { what: format!("writing {name}"), source })?;
+                .map_err(|error| AnalysisError::Io { what: format!("writing {name}"), error })?;
             shot.keyframe = Some(name);
         }
     }

@@ -136,3 +136,34 @@ fn help_lists_the_commands() {
     let r = run(cutroom().arg("--help"));
     insta::assert_snapshot!(r.stdout);
 }
+
+#[test]
+fn analyze_reports_shots_sound_and_tags_and_caches() {
+    let dir = tempdir();
+    let clip = fixture(
+        "cli-two-shots.mp4",
+        Some(
+            "testsrc2=s=320x240:r=30,trim=duration=1.5[a];color=c=red:s=320x240:r=30,trim=duration=1.5[b];[a][b]concat=n=2[out0]",
+        ),
+        Some("sine=frequency=440:sample_rate=48000"),
+        3.0,
+    );
+    let cache = dir.path().join("cache");
+    let r = run(cutroom().arg("analyze").arg("--json").arg("--cache-dir").arg(&cache).arg(&clip));
+    assert!(r.ok, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let shots = v["shots"].as_array().unwrap();
+    assert_eq!(shots.len(), 2);
+    for key in ["start_ms", "end_ms", "score", "sharpness", "brightness", "motion", "palette", "keyframe"] {
+        assert!(!shots[0][key].is_null(), "shots[0].{key} missing");
+    }
+    assert_eq!(shots[1]["start_ms"], 1500);
+    for key in ["lufs", "bpm", "beats_ms", "silences"] {
+        assert!(v["audio"].get(key).is_some(), "audio.{key} missing");
+    }
+    assert!(v["tags"]["words"].as_array().is_some_and(|w| !w.is_empty()));
+    let r = run(cutroom().arg("analyze").arg("--cache-dir").arg(&cache).arg(&clip));
+    assert!(r.stdout.contains("2 shots, 1 transition") && r.stdout.contains("from the cache"), "{}", r.stdout);
+    let r = run(cutroom().arg("analyze").arg(dir.path().join("missing.mp4")));
+    assert!(!r.ok && r.stderr.contains("file not found"), "{}", r.stderr);
+}

@@ -29,8 +29,8 @@ pub enum MediaError {
     /// The output did not come out as planned.
     #[error("the rendered file is not what was planned: {0}")]
     Verify(String),
-    #[error("{what}: {source}")]
-    Io { what: String, source: std::io::Error },
+    #[error("{what}: {error}")]
+    Io { what: String, error: std::io::Error },
 }
 
 impl From<ProcessError> for MediaError {
@@ -68,6 +68,6 @@ impl MediaError {
 
     pub(crate) fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> MediaError {
         let what = what.into();
-        move |source| MediaError::Io { what, source }
+        move |error| MediaError::Io { what, error }
     }
 }

@@ -89,8 +89,8 @@ pub enum ProbeError {
     Corrupt { path: String, what: &'static str, detail: String },
     #[error("{path}: {reason}")]
     Unsupported { path: String, reason: String },
-    #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    #[error("{path}: {error}")]
+    Io { path: String, error: std::io::Error },
     #[error(transparent)]
     Tool(#[from] ProcessError),
 }
@@ -123,7 +123,7 @@ pub fn probe(path: &Path) -> Result<Probe, ProbeError> {
     let shown = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => ProbeError::Missing { path: shown.clone() },
-        _ => ProbeError::Io { path: shown.clone(), source },
+        _ => ProbeError::Io { path: shown.clone(), error: source },
     })?;
     if !meta.is_file() {
         return Err(ProbeError::NotMedia { path: shown, detail: "not a regular file".into() });

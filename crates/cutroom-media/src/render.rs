@@ -120,7 +120,7 @@ pub fn render(
     keep_for_debugging(work, &commands);
     let produced = probe(partial.path())?;
     verify(&plan, &produced)?;
-    partial.persist(out).map_err(|e| MediaError::Io { what: format!("saving {}", out.display()), source: e.error })?;
+    partial.persist(out).map_err(|e| MediaError::Io { what: format!("saving {}", out.display()), error: e.error })?;
     progress(1.0);
     tracing::info!(out = %out.display(), wall = ?started.elapsed(), "rendered");
     Ok(Rendered {

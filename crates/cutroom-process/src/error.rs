@@ -9,8 +9,8 @@ pub enum ProcessError {
     #[error("{tool} not found: {hint}")]
     NotFound { tool: String, hint: String },
     /// The OS refused to start it.
-    #[error("could not start {program}: {source}")]
-    Spawn { program: String, source: std::io::Error },
+    #[error("could not start {program}: {error}")]
+    Spawn { program: String, error: std::io::Error },
     /// It ran past its time limit and was killed.
     #[error("{program} ran longer than {after:?} and was stopped{}", tail(stderr))]
     TimedOut { program: String, after: Duration, stderr: String },
@@ -21,8 +21,8 @@ pub enum ProcessError {
     #[error("{program} failed ({status}){}", tail(stderr))]
     Failed { program: String, status: String, stderr: String },
     /// Reading from or writing to it failed.
-    #[error("i/o with {program} failed: {source}")]
-    Io { program: String, source: std::io::Error },
+    #[error("i/o with {program} failed: {error}")]
+    Io { program: String, error: std::io::Error },
 }
 
 fn tail(stderr: &str) -> String {

@@ -170,7 +170,7 @@ impl Command {
                 tool: name.clone(),
                 hint: format!("{} does not exist or is not on PATH", self.program.display()),
             },
-            _ => ProcessError::Spawn { program: name.clone(), source },
+            _ => ProcessError::Spawn { program: name.clone(), error: source },
         })?;
         let pid = child.id();
         let shared = Arc::new(Shared { reaped: Mutex::new(false), stop: Mutex::new(None) });
@@ -215,7 +215,7 @@ impl Command {
                     Err(source) => {
                         running.kill();
                         let _ = running.wait();
-                        return Err(ProcessError::Io { program: running.program.clone(), source });
+                        return Err(ProcessError::Io { program: running.program.clone(), error: source });
                     }
                 }
             }
@@ -344,7 +344,8 @@ impl Running {
         let stderr = self.stderr.take().and_then(|h| h.join().ok()).unwrap_or_default();
         let stop = *self.shared.stop.lock().unwrap_or_else(|e| e.into_inner());
         let program = self.program.clone();
-        let (status, peak_rss_kib) = waited.map_err(|source| ProcessError::Io { program: program.clone(), source })?;
+        let (status, peak_rss_kib) =
+            waited.map_err(|source| ProcessError::Io { program: program.clone(), error: source })?;
         let wall = self.started.elapsed();
         tracing::debug!(program = %program, ?wall, peak_rss_kib, %status, "exit");
         match stop {
@@ -362,7 +363,7 @@ impl Running {
             };
             return Err(ProcessError::Failed { program, status, stderr });
         }
-        read.map_err(|source| ProcessError::Io { program: program.clone(), source })?;
+        read.map_err(|source| ProcessError::Io { program: program.clone(), error: source })?;
         Ok(Output { stdout, stderr, wall, peak_rss_kib })
     }
 
