@@ -101,7 +101,7 @@ fn main() {
     }
     println!("targets: cutroom within 1.3× the floor, faster than PySceneDetect, precision and recall 1.0");
     println!();
-    suite(&cutroom, &work);
+    suite(&cutroom, &work, python.as_deref());
 }
 
 fn floor(clip: &Path) -> Output {
@@ -168,8 +168,10 @@ fn precision_recall(found: &[u64], truth: &[u64], tolerance: u64) -> (f64, f64) 
     (p, r)
 }
 
-/// cutroom over generated footage of known structure: (name, graph, boundaries in ms, tolerance ms).
-fn suite(cutroom: &Path, work: &Path) {
+/// Every detector over generated footage of known structure: (name, graph, boundaries in
+/// ms, tolerance in ms). Gradual transitions count as found when reported anywhere within
+/// the tolerance of their middle.
+fn suite(cutroom: &Path, work: &Path, python: Option<&Path>) {
     let src = |s: &str, secs: u32| {
         let base = match s {
             "t" => "testsrc2=s=320x240:r=30",
@@ -195,30 +197,36 @@ fn suite(cutroom: &Path, work: &Path) {
         ("white flash", format!("{},drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='eq(n\\,45)'[out0]", src("m", 3)), vec![], 0),
         ("fast pan", "testsrc2=s=1600x240:r=30:d=1,trim=end_frame=1,loop=loop=-1:size=1,crop=320:240:x='min(n*12\\,1280)':y=0,trim=duration=3,setpts=N/30/TB,format=yuv420p[out0]".into(), vec![], 0),
     ];
-    let (mut found_total, mut good_total, mut truth_total, mut hit_total) = (0usize, 0usize, 0usize, 0usize);
-    println!("cutroom on generated footage:");
+    let mut detectors: Vec<(&str, [usize; 4])> = vec![("cutroom", [0; 4]), ("ffmpeg scene filter", [0; 4])];
+    if python.is_some() {
+        detectors.push(("PySceneDetect", [0; 4]));
+    }
+    println!("generated footage, boundaries found (ms):");
     for (name, graph, truth, tol) in cases {
         let file = work.join(format!("suite-{}.mp4", name.replace(' ', "-")));
         if !file.is_file() {
             synthesize(&Synth { video: Some(&graph), audio: None, secs: 8.0 }, &file).expect("suite clip");
         }
-        let out = Command::new(cutroom).args(["analyze", "--json", "--no-cache"]).arg(&file).run().expect("analyze");
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-        let found: Vec<u64> = v["transitions"]
-            .as_array()
-            .map(|t| t.iter().filter_map(|x| x["at_ms"].as_u64()).collect())
-            .unwrap_or_default();
-        let good = found.iter().filter(|f| truth.iter().any(|t| t.abs_diff(**f) <= tol)).count();
-        let hit = truth.iter().filter(|t| found.iter().any(|f| f.abs_diff(**t) <= tol)).count();
-        println!("  {name:<22} expected {truth:?} ms, found {found:?} ms");
-        found_total += found.len();
-        good_total += good;
-        truth_total += truth.len();
-        hit_total += hit;
+        println!("  {name:<20} truth {truth:?}");
+        for (det, totals) in &mut detectors {
+            let found_ms: Vec<u64> = match *det {
+                "cutroom" => ours(cutroom, &file).1,
+                "ffmpeg scene filter" => scene_filter(&file).1,
+                _ => pyscenedetect(python.expect("python"), &file).1,
+            }
+            .into_iter()
+            .map(|f| f * 1000 / FPS)
+            .collect();
+            let good = found_ms.iter().filter(|f| truth.iter().any(|t| t.abs_diff(**f) <= tol)).count();
+            let hit = truth.iter().filter(|t| found_ms.iter().any(|f| f.abs_diff(**t) <= tol)).count();
+            *totals = [totals[0] + found_ms.len(), totals[1] + good, totals[2] + truth.len(), totals[3] + hit];
+            println!("  {:<20}   {det:<20} {found_ms:?}", "");
+        }
     }
-    let p = if found_total == 0 { 1.0 } else { good_total as f64 / found_total as f64 };
-    let r = if truth_total == 0 { 1.0 } else { hit_total as f64 / truth_total as f64 };
-    println!(
-        "  overall precision {p:.2}, recall {r:.2} ({good_total} of {found_total} found are real; {hit_total} of {truth_total} real found)"
-    );
+    println!("{:<22} {:>10} {:>8}", "", "precision", "recall");
+    for (det, [found, good, truth, hit]) in &detectors {
+        let p = if *found == 0 { 1.0 } else { *good as f64 / *found as f64 };
+        let r = if *truth == 0 { 1.0 } else { *hit as f64 / *truth as f64 };
+        println!("  {det:<20} {p:>10.2} {r:>8.2}   ({good} of {found} reported are real, {hit} of {truth} real found)");
+    }
 }
