@@ -1,6 +1,7 @@
 //! The `cutroom` binary: one entry point for every command.
 
 mod commands;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -41,6 +42,21 @@ enum Cmd {
         #[arg(long)]
         no_cache: bool,
     },
+    /// Run the HTTP service (the reference API, with workers) until Ctrl-C or SIGTERM.
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080].
+        #[arg(long)]
+        bind: Option<String>,
+        #[command(flatten)]
+        config: serve::ConfigArgs,
+    },
+    /// Operator commands on the service's data: credits, accounts, usage.
+    Admin {
+        #[command(flatten)]
+        config: serve::ConfigArgs,
+        #[command(subcommand)]
+        command: serve::Admin,
+    },
     /// Generate example footage and render the bundled example draft.
     Demo {
         /// Where to put the footage, the draft and the MP4.
@@ -51,22 +67,28 @@ enum Cmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The service logs each request by default; the tools only warn unless asked.
+    let quiet = if matches!(cli.command, Cmd::Serve { .. }) { "info" } else { "warn" };
     let level = match cli.verbose {
-        0 => "warn",
+        0 => quiet,
         1 => "info",
         _ => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("CUTROOM_LOG").unwrap_or_else(|_| level.into());
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // CUTROOM_LOG_FORMAT=json gives one JSON object per line (structured logs).
+    if std::env::var("CUTROOM_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        logs.json().init();
+    } else {
+        logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).init();
+    }
     let result = match cli.command {
         Cmd::Render(args) => commands::render(args),
         Cmd::Probe { file, json } => commands::probe(&file, json),
         Cmd::Analyze { file, json, cache_dir, no_cache } => commands::analyze(&file, json, cache_dir, no_cache),
         Cmd::Demo { out } => commands::demo(&out),
+        Cmd::Serve { bind, config } => serve::serve(&config, bind),
+        Cmd::Admin { config, command } => serve::admin(&config, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
