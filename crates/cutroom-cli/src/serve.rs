@@ -54,7 +54,9 @@ pub fn serve(args: &ConfigArgs, bind: Option<String>) -> Result<()> {
         config.bind = b;
     }
     runtime()?.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(&config.bind).await.with_context(|| format!("listening on {}", config.bind))?;
+        let listener = tokio::net::TcpListener::bind(&config.bind)
+            .await
+            .with_context(|| format!("listening on {}", config.bind))?;
         let addr = listener.local_addr()?;
         let data = config.data_dir.clone();
         let engine = Engine::open(config).await?;
@@ -115,7 +117,14 @@ pub fn admin(args: &ConfigArgs, cmd: Admin) -> Result<()> {
             Admin::Accounts => {
                 println!("{:<40} {:<10} {:>10} {:>8}  name", "account", "kind", "available", "frozen");
                 for a in store.accounts().await? {
-                    println!("{:<40} {:<10} {:>10} {:>8}  {}", a.id, a.kind, a.available, a.frozen, a.name.unwrap_or_default());
+                    println!(
+                        "{:<40} {:<10} {:>10} {:>8}  {}",
+                        a.id,
+                        a.kind,
+                        a.available,
+                        a.frozen,
+                        a.name.unwrap_or_default()
+                    );
                 }
             }
             Admin::Usage => {

@@ -238,7 +238,11 @@ mod tests {
         assert_eq!(c, Config::default());
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("cutroom.toml");
-        std::fs::write(&f, "bind = \"0.0.0.0:9000\"\nworkers = 2\n[credits]\nwelcome = 50\n[credits.prices]\nmusic = 7\n").unwrap();
+        std::fs::write(
+            &f,
+            "bind = \"0.0.0.0:9000\"\nworkers = 2\n[credits]\nwelcome = 50\n[credits.prices]\nmusic = 7\n",
+        )
+        .unwrap();
         let env = |k: &str| match k {
             "CUTROOM_WORKERS" => Some("3".to_string()),
             "CUTROOM_CREDITS" => Some("off".to_string()),

@@ -17,8 +17,22 @@ use std::time::Duration;
 pub const ACCEPTED: &str = "mp4, mov, avi, webm, mkv, jpg, png, gif, webp, mp3, wav, m4a, aac";
 
 /// ffprobe format names of the accepted types.
-const FORMATS: &[&str] =
-    &["mov", "mp4", "m4a", "avi", "matroska", "webm", "gif", "image2", "png_pipe", "jpeg_pipe", "webp_pipe", "mp3", "wav", "aac"];
+const FORMATS: &[&str] = &[
+    "mov",
+    "mp4",
+    "m4a",
+    "avi",
+    "matroska",
+    "webm",
+    "gif",
+    "image2",
+    "png_pipe",
+    "jpeg_pipe",
+    "webp_pipe",
+    "mp3",
+    "wav",
+    "aac",
+];
 
 /// A received file, checked and ready to store.
 pub struct Received {
@@ -70,7 +84,13 @@ impl Engine {
         let probe = tokio::task::spawn_blocking(move || cutroom_media::probe(&path))
             .await
             .map_err(|e| ApiError::internal(e.to_string()))?
-            .map_err(|e| if e.is_client_error() { unsupported(&e.to_string().replace(&ingest_tmp(&ingest), "")) } else { ApiError::internal(e.to_string()) })?;
+            .map_err(|e| {
+                if e.is_client_error() {
+                    unsupported(&e.to_string().replace(&ingest_tmp(&ingest), ""))
+                } else {
+                    ApiError::internal(e.to_string())
+                }
+            })?;
         if !probe.format.split(',').any(|f| FORMATS.contains(&f.trim())) {
             return Err(unsupported(&format!("{} content", probe.format)));
         }
@@ -111,7 +131,12 @@ impl Engine {
         if response.content_length().is_some_and(|n| n > self.config.max_upload_bytes()) {
             return Err(too_large(self.config.max_upload_bytes()));
         }
-        let name = url.path_segments().and_then(|mut s| s.next_back()).filter(|s| !s.is_empty()).unwrap_or("download").to_string();
+        let name = url
+            .path_segments()
+            .and_then(|mut s| s.next_back())
+            .filter(|s| !s.is_empty())
+            .unwrap_or("download")
+            .to_string();
         self.receive(&name, response.bytes_stream().boxed(), Some(url.to_string())).await
     }
 }
@@ -153,7 +178,11 @@ pub fn is_public(ip: IpAddr) -> bool {
                 return is_public(IpAddr::V4(v4));
             }
             let s = v6.segments();
-            !(v6.is_loopback() || v6.is_unspecified() || v6.is_multicast() || (s[0] & 0xfe00) == 0xfc00 || (s[0] & 0xffc0) == 0xfe80)
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (s[0] & 0xfe00) == 0xfc00
+                || (s[0] & 0xffc0) == 0xfe80)
         }
     }
 }
@@ -195,7 +224,9 @@ impl reqwest::dns::Resolve for PublicOnly {
             let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let allowed: Vec<SocketAddr> = addrs.into_iter().filter(|a| allow || is_public(a.ip())).collect();
             if allowed.is_empty() {
-                return Err(Box::new(std::io::Error::other(private(&host).message)) as Box<dyn std::error::Error + Send + Sync>);
+                return Err(
+                    Box::new(std::io::Error::other(private(&host).message)) as Box<dyn std::error::Error + Send + Sync>
+                );
             }
             Ok(Box::new(allowed.into_iter()) as reqwest::dns::Addrs)
         })
@@ -208,7 +239,19 @@ mod tests {
 
     #[test]
     fn public_and_private_addresses() {
-        for private in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0", "100.64.0.1", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1"] {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+        ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
         for public in ["8.8.8.8", "1.1.1.1", "2606:4700::1111"] {

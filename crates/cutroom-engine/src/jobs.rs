@@ -52,7 +52,12 @@ const MAX_KEY: usize = 128;
 
 impl Engine {
     /// Queues an export of a draft (the session's current one when none is given).
-    pub async fn submit_render(&self, account: &Account, req: RenderRequest, who: &Attribution) -> Result<RenderStatus, ApiError> {
+    pub async fn submit_render(
+        &self,
+        account: &Account,
+        req: RenderRequest,
+        who: &Attribution,
+    ) -> Result<RenderStatus, ApiError> {
         if self.config.require_attribution && !who.complete() {
             return Err(ApiError::new(
                 ErrorCode::ExportBlocked,
@@ -63,7 +68,9 @@ impl Engine {
         if key.is_empty() || key.len() > MAX_KEY || key.chars().any(|c| c.is_control()) {
             return Err(ApiError::bad_request("id must be 1–128 printable characters (for example render_1732200000)"));
         }
-        if let Some(fmt) = req.output.as_ref().and_then(|o| o.format.as_deref()).filter(|f| !f.eq_ignore_ascii_case("mp4")) {
+        if let Some(fmt) =
+            req.output.as_ref().and_then(|o| o.format.as_deref()).filter(|f| !f.eq_ignore_ascii_case("mp4"))
+        {
             return Err(ApiError::bad_request(format!("output.format '{fmt}' is not supported; use mp4")));
         }
         // The same id again: the same job, whatever the body says.
@@ -163,7 +170,10 @@ impl Engine {
     /// The file behind a signed download link.
     pub async fn download(&self, job_id: &str, expires: i64, sig: &str) -> Result<PathBuf, ApiError> {
         if !self.signer.verify(job_id, expires, sig, now()) {
-            return Err(ApiError::new(ErrorCode::Unauthorized, "this download link is invalid or has expired; ask for the render's status again"));
+            return Err(ApiError::new(
+                ErrorCode::Unauthorized,
+                "this download link is invalid or has expired; ask for the render's status again",
+            ));
         }
         let job = self.store.job_by_id(job_id).await.map_err(|_| ApiError::not_found("render"))?;
         let path = self.renders_dir().join(format!("{}.mp4", job.id));
@@ -251,7 +261,9 @@ impl Engine {
         let stopping = self.work.stopping.load(Ordering::SeqCst);
         let outcome = match result {
             Ok(output) => self.store.finish(&job.id, true, Some(&output), None, now()).await.map(|_| "completed"),
-            Err(RenderFailure::Media(MediaError::Cancelled)) if stopping => self.store.requeue(&job.id, now()).await.map(|_| "requeued"),
+            Err(RenderFailure::Media(MediaError::Cancelled)) if stopping => {
+                self.store.requeue(&job.id, now()).await.map(|_| "requeued")
+            }
             Err(e) => {
                 let message = e.to_string();
                 tracing::warn!(job = %job.id, "render failed: {message}");
@@ -261,7 +273,10 @@ impl Engine {
         match outcome {
             Ok(status) => {
                 tracing::info!(job = %job.id, status, "render ended");
-                self.metrics.jobs.get_or_create(&crate::JobLabels { kind: "render".into(), status: status.into() }).inc();
+                self.metrics
+                    .jobs
+                    .get_or_create(&crate::JobLabels { kind: "render".into(), status: status.into() })
+                    .inc();
             }
             Err(e) => tracing::error!(job = %job.id, "recording a render's end: {e}"),
         }
@@ -322,7 +337,8 @@ impl Engine {
             };
             let path = self.blobs.path(&media.blob_hash);
             let cache = cutroom_analysis::Cache::new(self.analysis_dir());
-            let result = tokio::task::spawn_blocking(move || cache.analyze(&path, &cutroom_analysis::Options::default())).await;
+            let result =
+                tokio::task::spawn_blocking(move || cache.analyze(&path, &cutroom_analysis::Options::default())).await;
             let (status, body) = match result {
                 Ok(Ok(done)) => ("ready", serde_json::to_string(&done.analysis).ok()),
                 Ok(Err(e)) => ("failed", Some(serde_json::json!({ "error": e.to_string() }).to_string())),

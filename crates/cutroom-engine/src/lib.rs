@@ -110,9 +110,10 @@ impl Engine {
 
     /// A 7-day anonymous token for a client id (a UUID).
     pub async fn issue_token(&self, client_id: Option<&str>) -> Result<TokenData, ApiError> {
-        let client = client_id.map(str::trim).filter(|c| !c.is_empty()).ok_or_else(|| {
-            ApiError::bad_request("X-Client-Id header missing: send a UUID identifying this client")
-        })?;
+        let client = client_id
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| ApiError::bad_request("X-Client-Id header missing: send a UUID identifying this client"))?;
         if client.len() > 64 || !client.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
             return Err(ApiError::bad_request("X-Client-Id must be a UUID"));
         }
@@ -151,7 +152,8 @@ impl Engine {
 
     /// The error for a price the account cannot pay.
     pub fn no_credits(&self, account: &Account, available: i64, needed: i64) -> ApiError {
-        let mut e = ApiError::new(ErrorCode::NoCredits, format!("not enough credits: {available} available, {needed} needed"));
+        let mut e =
+            ApiError::new(ErrorCode::NoCredits, format!("not enough credits: {available} available, {needed} needed"));
         if account.kind == "anonymous" {
             e.message.push_str(&format!("; register or bind this account with ?bind={} to get more", account.bind_id));
             e = e.with_data(serde_json::json!({ "bind_id": account.bind_id, "bind_path": format!("/bind?bind={}", account.bind_id) }));
@@ -162,11 +164,19 @@ impl Engine {
     // ---- sessions ----
 
     pub async fn create_session(&self, account: &Account, req: NewSession) -> Result<SessionData, ApiError> {
-        let language = req.language.map(|l| l.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(16).collect::<String>());
+        let language = req
+            .language
+            .map(|l| l.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(16).collect::<String>());
         let name = req.task_name.map(|n| clean_name(&n));
         let s = self
             .store
-            .create_session(&account.id, name.as_deref(), language.as_deref().filter(|l| !l.is_empty()), &Draft::default().to_json(), now())
+            .create_session(
+                &account.id,
+                name.as_deref(),
+                language.as_deref().filter(|l| !l.is_empty()),
+                &Draft::default().to_json(),
+                now(),
+            )
             .await
             .map_err(store_error)?;
         Ok(SessionData { task_id: s.task_id, session_id: s.id })
@@ -175,7 +185,10 @@ impl Engine {
     /// A session of this account; someone else's (or none) is 1002.
     pub async fn session(&self, account: &Account, session_id: &str) -> Result<Session, ApiError> {
         self.store.session(&account.id, session_id).await.map_err(|e| match e {
-            StoreError::NotFound => ApiError::new(ErrorCode::NotFound, "session not found: create one with /api/tasks/me/with-session/nemo_agent"),
+            StoreError::NotFound => ApiError::new(
+                ErrorCode::NotFound,
+                "session not found: create one with /api/tasks/me/with-session/nemo_agent",
+            ),
             other => store_error(other),
         })
     }
@@ -189,13 +202,22 @@ impl Engine {
     // ---- media ----
 
     /// Stores received files (all or none) as media of the session.
-    pub async fn store_uploads(&self, account: &Account, session: &Session, files: Vec<Received>) -> Result<UploadData, ApiError> {
+    pub async fn store_uploads(
+        &self,
+        account: &Account,
+        session: &Session,
+        files: Vec<Received>,
+    ) -> Result<UploadData, ApiError> {
         let mut new = Vec::with_capacity(files.len());
         for f in files {
-            let kind = serde_json::to_value(f.probe.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            let kind =
+                serde_json::to_value(f.probe.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
             let probe = serde_json::to_string(&f.probe).map_err(|e| ApiError::internal(e.to_string()))?;
-            let (hash, size) =
-                f.ingest.commit(&self.blobs).await.map_err(|e| ApiError::internal(format!("storing an upload: {e}")))?;
+            let (hash, size) = f
+                .ingest
+                .commit(&self.blobs)
+                .await
+                .map_err(|e| ApiError::internal(format!("storing an upload: {e}")))?;
             new.push(NewMedia {
                 account_id: account.id.clone(),
                 session_id: session.id.clone(),
@@ -223,10 +245,13 @@ impl Engine {
                     continue;
                 }
                 let row = self.store.media(account_id, id).await.map_err(|e| match e {
-                    StoreError::NotFound => ApiError::bad_request(format!("t[{ti}].sg[{si}].src: media '{id}' not found")),
+                    StoreError::NotFound => {
+                        ApiError::bad_request(format!("t[{ti}].sg[{si}].src: media '{id}' not found"))
+                    }
                     other => store_error(other),
                 })?;
-                let probe: Probe = serde_json::from_str(&row.probe).map_err(|e| ApiError::internal(format!("stored probe: {e}")))?;
+                let probe: Probe =
+                    serde_json::from_str(&row.probe).map_err(|e| ApiError::internal(format!("stored probe: {e}")))?;
                 map.insert(id.to_string(), MediaEntry { path: self.blobs.path(&row.blob_hash), probe });
             }
         }
@@ -244,7 +269,8 @@ impl Engine {
 
     /// Writes counted usage to the store.
     pub async fn flush_usage(&self) {
-        let batch: Vec<_> = std::mem::take(&mut *self.usage.lock().unwrap_or_else(|e| e.into_inner())).into_iter().collect();
+        let batch: Vec<_> =
+            std::mem::take(&mut *self.usage.lock().unwrap_or_else(|e| e.into_inner())).into_iter().collect();
         for ((source, version, platform, route), count) in batch {
             if let Err(e) = self.store.count_usage(&source, &version, &platform, &route, count).await {
                 tracing::warn!("recording usage: {e}");

@@ -45,8 +45,9 @@ impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("cutroom");
         let requests = Family::<RouteLabels, Counter>::default();
-        let latency =
-            Family::<RouteOnly, Histogram>::new_with_constructor(|| Histogram::new(exponential_buckets(0.0005, 2.0, 16)));
+        let latency = Family::<RouteOnly, Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.0005, 2.0, 16))
+        });
         let jobs = Family::<JobLabels, Counter>::default();
         let queue = Family::<KindLabel, Gauge>::default();
         let streams = Gauge::default();

@@ -32,10 +32,8 @@ pub struct Signer {
 
 impl Signer {
     pub fn load_or_create(path: &Path) -> std::io::Result<Signer> {
-        if let Ok(key) = std::fs::read(path) {
-            if key.len() >= 32 {
-                return Ok(Signer { key });
-            }
+        if let Some(key) = std::fs::read(path).ok().filter(|k| k.len() >= 32) {
+            return Ok(Signer { key });
         }
         let mut key = vec![0u8; 32];
         rand::fill(&mut key[..]);
@@ -61,7 +59,9 @@ impl Signer {
         if now >= expires || signature.len() != 64 {
             return false;
         }
-        let Some(bytes) = (0..32).map(|i| u8::from_str_radix(signature.get(2 * i..2 * i + 2)?, 16).ok()).collect::<Option<Vec<u8>>>() else {
+        let Some(bytes) =
+            (0..32).map(|i| u8::from_str_radix(signature.get(2 * i..2 * i + 2)?, 16).ok()).collect::<Option<Vec<u8>>>()
+        else {
             return false;
         };
         // Constant-time comparison.

@@ -35,10 +35,8 @@ impl IntoResponse for Failure {
             tracing::error!("{}", e.message);
         }
         let mut response = (status(e.code), axum::Json(Envelope::error(&e))).into_response();
-        if let Some(secs) = e.retry_after_secs {
-            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let Some(v) = e.retry_after_secs.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
         }
         response.extensions_mut().insert(e.code);
         response

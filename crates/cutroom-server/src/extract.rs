@@ -25,10 +25,11 @@ impl<T: DeserializeOwned> FromRequest<App> for Json<T> {
     type Rejection = Failure;
 
     async fn from_request(req: Request, _: &App) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_JSON)
-            .await
-            .map_err(|_| ApiError::bad_request(format!("the request body is unreadable or larger than {} MB", MAX_JSON >> 20)))?;
-        let value = serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?;
+        let bytes = axum::body::to_bytes(req.into_body(), MAX_JSON).await.map_err(|_| {
+            ApiError::bad_request(format!("the request body is unreadable or larger than {} MB", MAX_JSON >> 20))
+        })?;
+        let value =
+            serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?;
         Ok(Json(value))
     }
 }
@@ -83,9 +84,12 @@ impl FromRequestParts<App> for Caller {
         let account = app.engine.authenticate(auth).await?;
         let limit = app.engine.config.rate_limit_per_minute;
         if let Err(wait) = app.limiter.check(&account.id, limit) {
-            return Err(ApiError::new(ErrorCode::RateLimited, format!("too many requests: wait {wait} s and try again"))
-                .retry_after(wait)
-                .into());
+            return Err(ApiError::new(
+                ErrorCode::RateLimited,
+                format!("too many requests: wait {wait} s and try again"),
+            )
+            .retry_after(wait)
+            .into());
         }
         let attribution = attribution(parts);
         Ok(Caller { account, attribution })
@@ -100,7 +104,8 @@ impl FromRequestParts<App> for BaseUrl {
 
     async fn from_request_parts(parts: &mut Parts, _: &App) -> Result<Self, Self::Rejection> {
         let host = header_str(parts, header::HOST.as_str()).unwrap_or("127.0.0.1");
-        let host: String = host.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']')).collect();
+        let host: String =
+            host.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']')).collect();
         let scheme = header_str(parts, "x-forwarded-proto").filter(|p| *p == "https").unwrap_or("http");
         Ok(BaseUrl(format!("{scheme}://{host}")))
     }

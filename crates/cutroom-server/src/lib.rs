@@ -60,7 +60,8 @@ pub fn router(app: App) -> Router {
 /// Logs each request and records it in the metrics.
 async fn observe(State(app): State<App>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let route = request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
+    let route =
+        request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
     let method = request.method().clone();
     let response = next.run(request).await;
     let elapsed = started.elapsed();
@@ -74,7 +75,11 @@ async fn observe(State(app): State<App>, request: Request, next: Next) -> Respon
 
 /// Serves on `listener` until `shutdown` resolves, then stops the engine's workers
 /// (letting running renders finish for the grace period, requeueing the rest).
-pub async fn serve(listener: TcpListener, engine: Arc<Engine>, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    engine: Arc<Engine>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let (stop_tx, stopping) = watch::channel(false);
     let app = App { engine: engine.clone(), limiter: Arc::default(), stopping };
     engine.start();

@@ -28,7 +28,12 @@ pub async fn anonymous_token(State(app): State<App>, headers: HeaderMap) -> Resu
 #[utoipa::path(post, path = "/api/tasks/me/with-session/{app}", tag = "sessions",
     params(("app" = String, Path, description = "nemo_agent")), request_body = NewSession,
     responses((status = 200, body = SessionData), (status = 401, description = "code 1001")))]
-pub async fn new_session(State(app): State<App>, caller: Caller, Path(_app): Path<String>, Json(body): Json<NewSession>) -> Result<Response> {
+pub async fn new_session(
+    State(app): State<App>,
+    caller: Caller,
+    Path(_app): Path<String>,
+    Json(body): Json<NewSession>,
+) -> Result<Response> {
     app.engine.count_usage(&caller.attribution, "session");
     Ok(ok(app.engine.create_session(&caller.account, body).await?))
 }
@@ -43,7 +48,11 @@ pub async fn balance(State(app): State<App>, caller: Caller) -> Result<Response>
 #[utoipa::path(get, path = "/api/state/{app}/{user}/{session}/latest", tag = "sessions",
     params(("app" = String, Path), ("user" = String, Path), ("session" = String, Path)),
     responses((status = 200, body = StateData), (status = 404, description = "code 1002: unknown or someone else's session")))]
-pub async fn state(State(app): State<App>, caller: Caller, Path((_app, _user, session)): Path<(String, String, String)>) -> Result<Response> {
+pub async fn state(
+    State(app): State<App>,
+    caller: Caller,
+    Path((_app, _user, session)): Path<(String, String, String)>,
+) -> Result<Response> {
     app.engine.count_usage(&caller.attribution, "state");
     Ok(ok(app.engine.state(&caller.account, &session).await?))
 }
@@ -63,16 +72,26 @@ pub async fn upload(
     app.engine.count_usage(&caller.attribution, "upload");
     let session = app.engine.session(&caller.account, &session).await?;
     let limit = app.engine.config.max_upload_bytes();
-    let length = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    let kind = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    let length =
+        request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let kind =
+        request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
     let mut received = Vec::new();
     if kind.starts_with("multipart/form-data") {
         // A body larger than all the files it may carry is refused before it is read.
         if length.is_some_and(|n| n > limit.saturating_mul(MAX_FILES as u64) + 1024 * 1024) {
-            return Err(cutroom_api::ApiError::new(ErrorCode::TooLarge, format!("upload too large: at most {} MB a file", limit >> 20)).into());
+            return Err(cutroom_api::ApiError::new(
+                ErrorCode::TooLarge,
+                format!("upload too large: at most {} MB a file", limit >> 20),
+            )
+            .into());
         }
-        let mut form = Multipart::from_request(request, &app).await.map_err(|e| ApiError::bad_request(format!("unreadable form: {e}")))?;
-        while let Some(field) = form.next_field().await.map_err(|e| ApiError::bad_request(format!("unreadable form: {e}")))? {
+        let mut form = Multipart::from_request(request, &app)
+            .await
+            .map_err(|e| ApiError::bad_request(format!("unreadable form: {e}")))?;
+        while let Some(field) =
+            form.next_field().await.map_err(|e| ApiError::bad_request(format!("unreadable form: {e}")))?
+        {
             if !matches!(field.name(), Some("files") | Some("file") | Some("files[]")) {
                 continue;
             }
@@ -106,7 +125,12 @@ pub async fn render(State(app): State<App>, caller: Caller, Json(body): Json<Ren
 
 #[utoipa::path(get, path = "/api/render/proxy/lambda/{id}", tag = "render", params(("id" = String, Path)),
     responses((status = 200, body = RenderStatus), (status = 404, description = "code 1002")))]
-pub async fn render_status(State(app): State<App>, caller: Caller, base: BaseUrl, Path(id): Path<String>) -> Result<Response> {
+pub async fn render_status(
+    State(app): State<App>,
+    caller: Caller,
+    base: BaseUrl,
+    Path(id): Path<String>,
+) -> Result<Response> {
     app.engine.count_usage(&caller.attribution, "render_status");
     Ok(ok(app.engine.render_status(&caller.account, &id, &base.0).await?))
 }
@@ -127,7 +151,8 @@ pub async fn download(
     Query(query): Query<std::collections::HashMap<String, String>>,
     request: Request,
 ) -> Result<Response> {
-    let (Some(expires), Some(sig)) = (query.get("expires").and_then(|e| e.parse::<i64>().ok()), query.get("sig")) else {
+    let (Some(expires), Some(sig)) = (query.get("expires").and_then(|e| e.parse::<i64>().ok()), query.get("sig"))
+    else {
         return Err(ApiError::new(ErrorCode::Unauthorized, "this download link is missing its signature").into());
     };
     let job = file.strip_suffix(".mp4").unwrap_or(&file);
@@ -141,13 +166,18 @@ pub async fn download(
 
 #[utoipa::path(post, path = "/run_sse", tag = "agent", request_body = RunRequest,
     responses((status = 200, description = "text/event-stream of ADK events (`data:` lines), heartbeats as `: ping`", body = Event)))]
-pub async fn run_sse(State(app): State<App>, caller: Caller, Json(body): Json<RunRequest>) -> Result<Response> {
+pub async fn run_sse(
+    State(app): State<App>,
+    caller: Caller,
+    base: BaseUrl,
+    Json(body): Json<RunRequest>,
+) -> Result<Response> {
     app.engine.count_usage(&caller.attribution, "run_sse");
     let text = body.new_message.text();
     if text.len() > 100_000 {
         return Err(ApiError::bad_request("the message is longer than 100 000 bytes").into());
     }
-    let events = app.engine.start_turn(&caller.account, &body.session_id, text).await?;
+    let events = app.engine.start_turn(&caller.account, &body.session_id, text, caller.attribution, base.0).await?;
     Ok(sse::stream(&app, events))
 }
 
@@ -166,5 +196,6 @@ pub async fn openapi() -> Response {
 
 pub async fn not_found(request: Request) -> Response {
     let parts = request.into_parts().0;
-    Failure(ApiError::new(ErrorCode::NotFound, format!("no such endpoint: {} {}", parts.method, parts.uri.path()))).into_response()
+    Failure(ApiError::new(ErrorCode::NotFound, format!("no such endpoint: {} {}", parts.method, parts.uri.path())))
+        .into_response()
 }

@@ -267,7 +267,14 @@ pub trait Store: Send + Sync {
     async fn claim(&self, kind: &str, now: i64) -> Result<Option<Job>>;
     async fn progress(&self, job_id: &str, progress: f64, now: i64) -> Result<()>;
     /// Ends a job: completed (its hold is charged) or failed (its hold released), at once.
-    async fn finish(&self, job_id: &str, completed: bool, output: Option<&str>, error: Option<&str>, now: i64) -> Result<()>;
+    async fn finish(
+        &self,
+        job_id: &str,
+        completed: bool,
+        output: Option<&str>,
+        error: Option<&str>,
+        now: i64,
+    ) -> Result<()>;
     /// Asks a job to stop; a queued one fails at once.
     async fn cancel_job(&self, account_id: &str, client_key: &str, now: i64) -> Result<Job>;
     /// Puts running jobs back in the queue (after a restart, or at shutdown).
@@ -278,7 +285,14 @@ pub trait Store: Send + Sync {
 
     // ---- turns and usage ----
 
-    async fn record_turn(&self, account_id: &str, session_id: &str, message: &str, events: &str, now: i64) -> Result<String>;
+    async fn record_turn(
+        &self,
+        account_id: &str,
+        session_id: &str,
+        message: &str,
+        events: &str,
+        now: i64,
+    ) -> Result<String>;
     async fn count_usage(&self, source: &str, version: &str, platform: &str, route: &str, count: i64) -> Result<()>;
     async fn usage(&self) -> Result<Vec<UsageRow>>;
 }

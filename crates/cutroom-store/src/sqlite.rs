@@ -4,7 +4,9 @@
 //! deadlocking, and checks its precondition in the same statement that changes the row.
 
 use crate::*;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{Row, Sqlite, Transaction};
 use std::path::Path;
 use std::time::Duration;
@@ -16,7 +18,6 @@ pub struct SqliteStore {
 }
 
 type Tx = Transaction<'static, Sqlite>;
-
 
 fn account(r: &SqliteRow) -> Account {
     Account {
@@ -118,15 +119,17 @@ impl SqliteStore {
 async fn insert_account(tx: &mut Tx, kind: &str, name: Option<&str>, credits: i64, now: i64) -> Result<String> {
     let id = new_id("acc");
     let bind = format!("b{}", &uuid::Uuid::new_v4().simple().to_string()[..16]);
-    sqlx::query("INSERT INTO accounts (id, kind, name, bind_id, available, frozen, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)")
-        .bind(&id)
-        .bind(kind)
-        .bind(name)
-        .bind(&bind)
-        .bind(credits)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO accounts (id, kind, name, bind_id, available, frozen, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
+    )
+    .bind(&id)
+    .bind(kind)
+    .bind(name)
+    .bind(&bind)
+    .bind(credits)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
     if credits > 0 {
         ledger(tx, &id, "grant", credits, None, Some("welcome credits"), now).await?;
     }
@@ -162,25 +165,29 @@ async fn account_in(tx: &mut Tx, id: &str) -> Result<Account> {
 
 /// Moves credits to a new hold, inside `tx`.
 async fn freeze_in(tx: &mut Tx, account_id: &str, amount: i64, purpose: &str, now: i64) -> Result<Hold> {
-    let moved = sqlx::query("UPDATE accounts SET available = available - ?1, frozen = frozen + ?1 WHERE id = ?2 AND available >= ?1")
-        .bind(amount)
-        .bind(account_id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+    let moved = sqlx::query(
+        "UPDATE accounts SET available = available - ?1, frozen = frozen + ?1 WHERE id = ?2 AND available >= ?1",
+    )
+    .bind(amount)
+    .bind(account_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
     if moved == 0 {
         let acc = account_in(tx, account_id).await?;
         return Err(StoreError::Insufficient { available: acc.available, needed: amount });
     }
     let id = new_id("hold");
-    sqlx::query("INSERT INTO holds (id, account_id, amount, state, purpose, created_at) VALUES (?, ?, ?, 'frozen', ?, ?)")
-        .bind(&id)
-        .bind(account_id)
-        .bind(amount)
-        .bind(purpose)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO holds (id, account_id, amount, state, purpose, created_at) VALUES (?, ?, ?, 'frozen', ?, ?)",
+    )
+    .bind(&id)
+    .bind(account_id)
+    .bind(amount)
+    .bind(purpose)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
     ledger(tx, account_id, "freeze", amount, Some(&id), Some(purpose), now).await?;
     Ok(Hold { id, account_id: account_id.into(), amount, state: "frozen".into() })
 }
@@ -188,12 +195,14 @@ async fn freeze_in(tx: &mut Tx, account_id: &str, amount: i64, purpose: &str, no
 /// Charges or releases a hold, inside `tx`; only a frozen hold moves, and only once.
 async fn settle_in(tx: &mut Tx, hold_id: &str, charge: bool, now: i64) -> Result<()> {
     let state = if charge { "charged" } else { "released" };
-    let row = sqlx::query("UPDATE holds SET state = ?, settled_at = ? WHERE id = ? AND state = 'frozen' RETURNING account_id, amount")
-        .bind(state)
-        .bind(now)
-        .bind(hold_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let row = sqlx::query(
+        "UPDATE holds SET state = ?, settled_at = ? WHERE id = ? AND state = 'frozen' RETURNING account_id, amount",
+    )
+    .bind(state)
+    .bind(now)
+    .bind(hold_id)
+    .fetch_optional(&mut **tx)
+    .await?;
     let Some(row) = row else {
         let current: Option<String> =
             sqlx::query_scalar("SELECT state FROM holds WHERE id = ?").bind(hold_id).fetch_optional(&mut **tx).await?;
@@ -225,12 +234,15 @@ impl Store for SqliteStore {
         credits: i64,
     ) -> Result<Account> {
         let mut tx = self.write().await?;
-        let known: Option<(String, i64)> = sqlx::query_as("SELECT account_id, last_token_at FROM clients WHERE client_id = ?")
-            .bind(client_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let known: Option<(String, i64)> =
+            sqlx::query_as("SELECT account_id, last_token_at FROM clients WHERE client_id = ?")
+                .bind(client_id)
+                .fetch_optional(&mut *tx)
+                .await?;
         let account_id = match known {
-            Some((_, last)) if now - last < every => return Err(StoreError::TooSoon { retry_after: every - (now - last) }),
+            Some((_, last)) if now - last < every => {
+                return Err(StoreError::TooSoon { retry_after: every - (now - last) });
+            }
             Some((id, _)) => {
                 sqlx::query("UPDATE clients SET last_token_at = ? WHERE client_id = ?")
                     .bind(now)
@@ -341,10 +353,11 @@ impl Store for SqliteStore {
     }
 
     async fn ledger(&self, account_id: &str) -> Result<Vec<LedgerEntry>> {
-        let rows = sqlx::query("SELECT kind, amount, hold_id, note, created_at FROM ledger WHERE account_id = ? ORDER BY id")
-            .bind(account_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT kind, amount, hold_id, note, created_at FROM ledger WHERE account_id = ? ORDER BY id")
+                .bind(account_id)
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows
             .iter()
             .map(|r| LedgerEntry {
@@ -377,12 +390,14 @@ impl Store for SqliteStore {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO drafts (session_id, version, body, note, created_at) VALUES (?, 1, ?, 'new session', ?)")
-            .bind(&id)
-            .bind(draft)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO drafts (session_id, version, body, note, created_at) VALUES (?, 1, ?, 'new session', ?)",
+        )
+        .bind(&id)
+        .bind(draft)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(Session {
             id,
@@ -419,14 +434,15 @@ impl Store for SqliteStore {
     async fn push_draft(&self, session_id: &str, expected: i64, body: &str, note: &str, now: i64) -> Result<i64> {
         let mut tx = self.write().await?;
         let next = expected + 1;
-        let moved = sqlx::query("UPDATE sessions SET draft_version = ?, updated_at = ? WHERE id = ? AND draft_version = ?")
-            .bind(next)
-            .bind(now)
-            .bind(session_id)
-            .bind(expected)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let moved =
+            sqlx::query("UPDATE sessions SET draft_version = ?, updated_at = ? WHERE id = ? AND draft_version = ?")
+                .bind(next)
+                .bind(now)
+                .bind(session_id)
+                .bind(expected)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         if moved == 0 {
             let current: Option<i64> = sqlx::query_scalar("SELECT draft_version FROM sessions WHERE id = ?")
                 .bind(session_id)
@@ -435,7 +451,11 @@ impl Store for SqliteStore {
             return Err(current.map_or(StoreError::NotFound, |current| StoreError::Stale { current }));
         }
         // Versions after the current one were undone: a new edit replaces them.
-        sqlx::query("DELETE FROM drafts WHERE session_id = ? AND version >= ?").bind(session_id).bind(next).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM drafts WHERE session_id = ? AND version >= ?")
+            .bind(session_id)
+            .bind(next)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("INSERT INTO drafts (session_id, version, body, note, created_at) VALUES (?, ?, ?, ?, ?)")
             .bind(session_id)
             .bind(next)
@@ -458,17 +478,20 @@ impl Store for SqliteStore {
         if exists.is_none() {
             return Err(StoreError::NotFound);
         }
-        let moved = sqlx::query("UPDATE sessions SET draft_version = ?, updated_at = ? WHERE id = ? AND draft_version = ?")
-            .bind(version)
-            .bind(now)
-            .bind(session_id)
-            .bind(expected)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let moved =
+            sqlx::query("UPDATE sessions SET draft_version = ?, updated_at = ? WHERE id = ? AND draft_version = ?")
+                .bind(version)
+                .bind(now)
+                .bind(session_id)
+                .bind(expected)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         if moved == 0 {
-            let current: i64 =
-                sqlx::query_scalar("SELECT draft_version FROM sessions WHERE id = ?").bind(session_id).fetch_one(&mut *tx).await?;
+            let current: i64 = sqlx::query_scalar("SELECT draft_version FROM sessions WHERE id = ?")
+                .bind(session_id)
+                .fetch_one(&mut *tx)
+                .await?;
             return Err(StoreError::Stale { current });
         }
         tx.commit().await?;
@@ -555,12 +578,25 @@ impl Store for SqliteStore {
             .bind(now)
             .execute(&self.pool)
             .await?;
-        Ok(GeneratedRecord { id, kind: kind.into(), media_id: media_id.map(Into::into), meta: meta.into(), created_at: now })
+        Ok(GeneratedRecord {
+            id,
+            kind: kind.into(),
+            media_id: media_id.map(Into::into),
+            meta: meta.into(),
+            created_at: now,
+        })
     }
 
     async fn session_generated(&self, account_id: &str, session_id: &str) -> Result<Vec<GeneratedRecord>> {
         let sql = "SELECT id, kind, media_id, meta, created_at FROM generated_media WHERE session_id = ? AND account_id = ? ORDER BY created_at, rowid";
-        Ok(sqlx::query(sql).bind(session_id).bind(account_id).fetch_all(&self.pool).await?.iter().map(generated).collect())
+        Ok(sqlx::query(sql)
+            .bind(session_id)
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(generated)
+            .collect())
     }
 
     async fn enqueue(&self, new: &NewJob, now: i64) -> Result<(Job, bool)> {
@@ -575,7 +611,10 @@ impl Store for SqliteStore {
             return Ok((job(&row), false));
         }
         let hold = if new.price > 0 {
-            Some(freeze_in(&mut tx, &new.account_id, new.price, &format!("{} {}", new.kind, new.client_key), now).await?)
+            Some(
+                freeze_in(&mut tx, &new.account_id, new.price, &format!("{} {}", new.kind, new.client_key), now)
+                    .await?,
+            )
         } else {
             None
         };
@@ -628,7 +667,14 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn finish(&self, job_id: &str, completed: bool, output: Option<&str>, error: Option<&str>, now: i64) -> Result<()> {
+    async fn finish(
+        &self,
+        job_id: &str,
+        completed: bool,
+        output: Option<&str>,
+        error: Option<&str>,
+        now: i64,
+    ) -> Result<()> {
         let mut tx = self.write().await?;
         let sql = "UPDATE jobs SET status = ?, progress = CASE WHEN ? THEN 1.0 ELSE progress END, output = ?, error = ?, updated_at = ? WHERE id = ? AND status IN ('queued', 'rendering') RETURNING hold_id";
         let row = sqlx::query(sql)
@@ -650,7 +696,11 @@ impl Store for SqliteStore {
 
     async fn cancel_job(&self, account_id: &str, client_key: &str, now: i64) -> Result<Job> {
         let found = self.job(account_id, client_key).await?;
-        sqlx::query("UPDATE jobs SET cancel = 1, updated_at = ? WHERE id = ?").bind(now).bind(&found.id).execute(&self.pool).await?;
+        sqlx::query("UPDATE jobs SET cancel = 1, updated_at = ? WHERE id = ?")
+            .bind(now)
+            .bind(&found.id)
+            .execute(&self.pool)
+            .await?;
         if found.status == "queued" {
             self.finish(&found.id, false, None, Some("cancelled"), now).await?;
         }
@@ -666,11 +716,13 @@ impl Store for SqliteStore {
     }
 
     async fn requeue(&self, job_id: &str, now: i64) -> Result<()> {
-        sqlx::query("UPDATE jobs SET status = 'queued', progress = 0, updated_at = ? WHERE id = ? AND status = 'rendering'")
-            .bind(now)
-            .bind(job_id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE jobs SET status = 'queued', progress = 0, updated_at = ? WHERE id = ? AND status = 'rendering'",
+        )
+        .bind(now)
+        .bind(job_id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -680,17 +732,26 @@ impl Store for SqliteStore {
             .await?)
     }
 
-    async fn record_turn(&self, account_id: &str, session_id: &str, message: &str, events: &str, now: i64) -> Result<String> {
+    async fn record_turn(
+        &self,
+        account_id: &str,
+        session_id: &str,
+        message: &str,
+        events: &str,
+        now: i64,
+    ) -> Result<String> {
         let id = new_id("turn");
-        sqlx::query("INSERT INTO turns (id, session_id, account_id, message, events, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(&id)
-            .bind(session_id)
-            .bind(account_id)
-            .bind(message)
-            .bind(events)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO turns (id, session_id, account_id, message, events, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(session_id)
+        .bind(account_id)
+        .bind(message)
+        .bind(events)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
         Ok(id)
     }
 
@@ -707,9 +768,10 @@ impl Store for SqliteStore {
     }
 
     async fn usage(&self) -> Result<Vec<UsageRow>> {
-        let rows = sqlx::query("SELECT source, version, platform, route, count FROM usage ORDER BY count DESC, source, route")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT source, version, platform, route, count FROM usage ORDER BY count DESC, source, route")
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows
             .iter()
             .map(|r| UsageRow {

@@ -111,7 +111,14 @@ async fn jobs_are_idempotent_charged_once_and_survive_restarts() {
     let path = dir.path().join("state.db");
     let s = SqliteStore::open(&path).await.unwrap();
     let a = s.create_account("x", 20, 0).await.unwrap();
-    let new = NewJob { account_id: a.id.clone(), client_key: "render_1".into(), session_id: None, kind: "render".into(), request: "{}".into(), price: 5 };
+    let new = NewJob {
+        account_id: a.id.clone(),
+        client_key: "render_1".into(),
+        session_id: None,
+        kind: "render".into(),
+        request: "{}".into(),
+        price: 5,
+    };
     let (j1, created) = s.enqueue(&new, 1).await.unwrap();
     let (j2, again) = s.enqueue(&new, 2).await.unwrap();
     assert!(created && !again && j1.id == j2.id);
@@ -170,7 +177,20 @@ async fn rows_stay_with_their_owner() {
     assert!(matches!(s.media(&b.id, &m[0].id).await, Err(StoreError::NotFound)));
     assert!(s.session_media(&b.id, &ses.id).await.unwrap().is_empty());
     assert_eq!(s.session_media(&a.id, &ses.id).await.unwrap().len(), 1);
-    let (_, _) = s.enqueue(&NewJob { account_id: a.id.clone(), client_key: "k".into(), session_id: Some(ses.id.clone()), kind: "render".into(), request: "{}".into(), price: 0 }, 0).await.unwrap();
+    let (_, _) = s
+        .enqueue(
+            &NewJob {
+                account_id: a.id.clone(),
+                client_key: "k".into(),
+                session_id: Some(ses.id.clone()),
+                kind: "render".into(),
+                request: "{}".into(),
+                price: 0,
+            },
+            0,
+        )
+        .await
+        .unwrap();
     assert!(matches!(s.job(&b.id, "k").await, Err(StoreError::NotFound)));
     s.count_usage("skill-a", "1.0", "cursor", "render", 2).await.unwrap();
     s.count_usage("skill-a", "1.0", "cursor", "render", 1).await.unwrap();
