@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, broadcast};
 use tokio::task::JoinHandle;
 
 /// What a render job was asked to do (stored with the job).
@@ -37,14 +37,58 @@ struct RenderOutputFile {
 }
 
 /// The workers' shared state.
-#[derive(Default)]
 pub(crate) struct Work {
     pub render: Notify,
     pub analysis: Notify,
+    /// "account/client key" of each job whose progress or status changed in this process.
+    changed: broadcast::Sender<Arc<str>>,
     stopping: AtomicBool,
     running: Mutex<HashMap<String, Cancel>>,
     analysing: Mutex<HashSet<String>>,
     handles: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Default for Work {
+    fn default() -> Work {
+        Work {
+            render: Notify::new(),
+            analysis: Notify::new(),
+            changed: broadcast::channel(256).0,
+            stopping: AtomicBool::new(false),
+            running: Mutex::default(),
+            analysing: Mutex::default(),
+            handles: Mutex::default(),
+        }
+    }
+}
+
+fn job_key(account_id: &str, client_key: &str) -> Arc<str> {
+    format!("{account_id}/{client_key}").into()
+}
+
+/// Waits until a job changes. Another process's workers do not announce their changes, so
+/// the wait also ends after a few seconds.
+pub(crate) struct JobWatch {
+    key: Arc<str>,
+    changes: broadcast::Receiver<Arc<str>>,
+}
+
+impl JobWatch {
+    pub async fn changed(&mut self) {
+        let deadline = tokio::time::sleep(Duration::from_secs(5));
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                _ = &mut deadline => return,
+                got = self.changes.recv() => match got {
+                    Ok(k) if k == self.key => return,
+                    Ok(_) => {}
+                    Err(broadcast::error::RecvError::Lagged(_)) => return,
+                    Err(broadcast::error::RecvError::Closed) => return deadline.await,
+                },
+            }
+        }
+    }
 }
 
 /// Longest id a client may choose.
@@ -129,6 +173,15 @@ impl Engine {
         self.status_of(&job, Some(base_url))
     }
 
+    /// A watch on a render of this account, by the id its client chose.
+    pub(crate) fn watch_render(&self, account: &Account, id: &str) -> JobWatch {
+        JobWatch { key: job_key(&account.id, id), changes: self.work.changed.subscribe() }
+    }
+
+    fn announce(&self, job: &Job) {
+        let _ = self.work.changed.send(job_key(&job.account_id, &job.client_key));
+    }
+
     /// Asks a render to stop.
     pub async fn cancel_render(&self, account: &Account, id: &str) -> Result<RenderStatus, ApiError> {
         let job = self.store.cancel_job(&account.id, id, now()).await.map_err(|e| match e {
@@ -138,6 +191,7 @@ impl Engine {
         if let Some(c) = self.work.running.lock().unwrap_or_else(|e| e.into_inner()).get(&job.id) {
             c.cancel();
         }
+        self.announce(&job);
         self.status_of(&job, None)
     }
 
@@ -280,6 +334,7 @@ impl Engine {
             }
             Err(e) => tracing::error!(job = %job.id, "recording a render's end: {e}"),
         }
+        self.announce(&job);
     }
 
     async fn render_job(&self, job: &Job, cancel: Cancel) -> Result<String, RenderFailure> {
@@ -292,12 +347,14 @@ impl Engine {
             return Err(RenderFailure::Media(MediaError::Cancelled));
         }
         let (store, id, handle) = (self.store.clone(), job.id.clone(), tokio::runtime::Handle::current());
+        let (changed, key) = (self.work.changed.clone(), job_key(&job.account_id, &job.client_key));
         let rendered = tokio::task::spawn_blocking(move || {
             let mut last = (0.0f64, Instant::now());
             cutroom_media::render(&draft, &media, &settings, &out, &cancel, &mut |p| {
                 if p >= 1.0 || (p - last.0 >= 0.01 && last.1.elapsed() >= Duration::from_millis(250)) {
                     last = (p, Instant::now());
                     let _ = handle.block_on(store.progress(&id, p.min(0.999), now()));
+                    let _ = changed.send(key.clone());
                 }
             })
         })

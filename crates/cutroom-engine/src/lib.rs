@@ -65,6 +65,11 @@ pub struct Engine {
     usage: Mutex<HashMap<(String, String, String, String), i64>>,
 }
 
+/// An unknown session, or someone else's.
+pub(crate) fn session_not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "session not found: create one with /api/tasks/me/with-session/nemo_agent")
+}
+
 pub(crate) fn store_error(e: StoreError) -> ApiError {
     match e {
         StoreError::NotFound => ApiError::not_found("not"),
@@ -185,10 +190,7 @@ impl Engine {
     /// A session of this account; someone else's (or none) is 1002.
     pub async fn session(&self, account: &Account, session_id: &str) -> Result<Session, ApiError> {
         self.store.session(&account.id, session_id).await.map_err(|e| match e {
-            StoreError::NotFound => ApiError::new(
-                ErrorCode::NotFound,
-                "session not found: create one with /api/tasks/me/with-session/nemo_agent",
-            ),
+            StoreError::NotFound => session_not_found(),
             other => store_error(other),
         })
     }

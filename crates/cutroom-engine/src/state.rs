@@ -1,10 +1,11 @@
 //! What the state endpoint reports: the current draft and its summary, the session's media
 //! as probed and analysed (`video_infos`), and what generators made.
 
-use crate::{Engine, store_error};
+use crate::{Engine, session_not_found, store_error};
 use cutroom_api::*;
 use cutroom_media::Probe;
-use cutroom_store::{Account, MediaRecord};
+use cutroom_store::{Account, MediaRecord, SessionSnapshot, StoreError};
+use cutroom_timeline::Draft;
 
 /// A media row as the API shows it.
 pub(crate) fn media_info(m: &MediaRecord) -> MediaInfo {
@@ -29,11 +30,13 @@ pub(crate) fn media_info(m: &MediaRecord) -> MediaInfo {
 impl Engine {
     /// The session's latest state.
     pub async fn state(&self, account: &Account, session_id: &str) -> Result<StateData, ApiError> {
-        let session = self.session(account, session_id).await?;
-        let draft = self.current_draft(&session).await?;
-        let versions = self.store.draft_versions(&session.id).await.map_err(store_error)?;
-        let media = self.store.session_media(&account.id, &session.id).await.map_err(store_error)?;
-        let generated = self.store.session_generated(&account.id, &session.id).await.map_err(store_error)?;
+        let SessionSnapshot { session, draft, versions, media, generated } =
+            self.store.snapshot(&account.id, session_id).await.map_err(|e| match e {
+                StoreError::NotFound => session_not_found(),
+                other => store_error(other),
+            })?;
+        let draft =
+            Draft::from_json(&draft).map_err(|e| ApiError::internal(format!("stored draft unreadable: {e}")))?;
         Ok(StateData {
             session_id: session.id.clone(),
             state: SessionState {

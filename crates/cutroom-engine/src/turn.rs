@@ -243,6 +243,7 @@ impl Engine {
             serde_json::json!({ "quality": quality }),
             serde_json::json!({ "id": id, "status": queued.status }),
         );
+        let mut watch = self.watch_render(asked.account, &id);
         let mut reported = -1.0;
         loop {
             let status = self.render_status(asked.account, &id, asked.base_url).await?;
@@ -261,7 +262,7 @@ impl Engine {
                 }
                 _ => {}
             }
-            tokio::time::sleep(Duration::from_millis(500)).await;
+            watch.changed().await;
         }
     }
 

@@ -90,6 +90,18 @@ pub struct Session {
     pub updated_at: i64,
 }
 
+/// Everything the state endpoint shows of a session, read in one go.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionSnapshot {
+    pub session: Session,
+    /// The current draft's JSON.
+    pub draft: String,
+    /// How many versions the draft has.
+    pub versions: i64,
+    pub media: Vec<MediaRecord>,
+    pub generated: Vec<GeneratedRecord>,
+}
+
 /// A media file of a session.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MediaRecord {
@@ -228,6 +240,9 @@ pub trait Store: Send + Sync {
     /// A session of this account (`NotFound` for someone else's).
     async fn session(&self, account_id: &str, session_id: &str) -> Result<Session>;
     async fn draft(&self, session_id: &str, version: i64) -> Result<String>;
+    /// A session of this account with its current draft, media and generated media, on one
+    /// connection (`NotFound` for someone else's).
+    async fn snapshot(&self, account_id: &str, session_id: &str) -> Result<SessionSnapshot>;
     /// How many versions the session's draft has.
     async fn draft_versions(&self, session_id: &str) -> Result<i64>;
     /// Adds a version after `expected` (the caller's view of the current one), dropping any

@@ -19,6 +19,9 @@ pub struct SqliteStore {
 
 type Tx = Transaction<'static, Sqlite>;
 
+const MEDIA_OF_SESSION: &str = "SELECT m.id, m.account_id, m.session_id, m.blob_hash, m.name, m.source, m.url, m.kind, m.probe, m.analysis_status, m.analysis, b.size, m.created_at FROM media m JOIN blobs b ON b.hash = m.blob_hash WHERE m.session_id = ? AND m.account_id = ? ORDER BY m.created_at, m.rowid";
+const GENERATED_OF_SESSION: &str = "SELECT id, kind, media_id, meta, created_at FROM generated_media WHERE session_id = ? AND account_id = ? ORDER BY created_at, rowid";
+
 fn account(r: &SqliteRow) -> Account {
     Account {
         id: r.get("id"),
@@ -424,6 +427,25 @@ impl Store for SqliteStore {
             .await?)
     }
 
+    async fn snapshot(&self, account_id: &str, session_id: &str) -> Result<SessionSnapshot> {
+        let mut conn = self.pool.acquire().await?;
+        let sql = "SELECT s.id, s.task_id, s.account_id, s.name, s.language, s.draft_version, s.created_at, s.updated_at, \
+                   d.body, (SELECT MAX(version) FROM drafts WHERE session_id = s.id) AS versions \
+                   FROM sessions s JOIN drafts d ON d.session_id = s.id AND d.version = s.draft_version \
+                   WHERE s.id = ? AND s.account_id = ?";
+        let row = sqlx::query(sql).bind(session_id).bind(account_id).fetch_one(&mut *conn).await?;
+        let media = sqlx::query(MEDIA_OF_SESSION).bind(session_id).bind(account_id).fetch_all(&mut *conn).await?;
+        let generated =
+            sqlx::query(GENERATED_OF_SESSION).bind(session_id).bind(account_id).fetch_all(&mut *conn).await?;
+        Ok(SessionSnapshot {
+            session: session(&row),
+            draft: row.get("body"),
+            versions: row.get("versions"),
+            media: media.iter().map(self::media).collect(),
+            generated: generated.iter().map(self::generated).collect(),
+        })
+    }
+
     async fn draft_versions(&self, session_id: &str) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM drafts WHERE session_id = ?")
             .bind(session_id)
@@ -534,8 +556,14 @@ impl Store for SqliteStore {
     }
 
     async fn session_media(&self, account_id: &str, session_id: &str) -> Result<Vec<MediaRecord>> {
-        let sql = "SELECT m.id, m.account_id, m.session_id, m.blob_hash, m.name, m.source, m.url, m.kind, m.probe, m.analysis_status, m.analysis, b.size, m.created_at FROM media m JOIN blobs b ON b.hash = m.blob_hash WHERE m.session_id = ? AND m.account_id = ? ORDER BY m.created_at, m.rowid";
-        Ok(sqlx::query(sql).bind(session_id).bind(account_id).fetch_all(&self.pool).await?.iter().map(media).collect())
+        Ok(sqlx::query(MEDIA_OF_SESSION)
+            .bind(session_id)
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(media)
+            .collect())
     }
 
     async fn media(&self, account_id: &str, media_id: &str) -> Result<MediaRecord> {
@@ -588,8 +616,7 @@ impl Store for SqliteStore {
     }
 
     async fn session_generated(&self, account_id: &str, session_id: &str) -> Result<Vec<GeneratedRecord>> {
-        let sql = "SELECT id, kind, media_id, meta, created_at FROM generated_media WHERE session_id = ? AND account_id = ? ORDER BY created_at, rowid";
-        Ok(sqlx::query(sql)
+        Ok(sqlx::query(GENERATED_OF_SESSION)
             .bind(session_id)
             .bind(account_id)
             .fetch_all(&self.pool)

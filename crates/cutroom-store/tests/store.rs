@@ -98,6 +98,12 @@ async fn drafts_version_and_undo() {
     s.set_draft_version(&ses.id, 3, 2, 4).await.unwrap();
     assert_eq!(s.draft(&ses.id, s.session(&a.id, &ses.id).await.unwrap().draft_version).await.unwrap(), "two");
     assert_eq!(s.draft_versions(&ses.id).await.unwrap(), 3);
+    // The snapshot agrees, and another account cannot read it.
+    let snap = s.snapshot(&a.id, &ses.id).await.unwrap();
+    assert_eq!((snap.draft.as_str(), snap.versions, snap.session.draft_version), ("two", 3, 2));
+    assert!(snap.media.is_empty() && snap.generated.is_empty());
+    let b = s.create_account("x", 0, 0).await.unwrap();
+    assert!(matches!(s.snapshot(&b.id, &ses.id).await, Err(StoreError::NotFound)));
     // An edit after an undo drops the undone version.
     let v = s.push_draft(&ses.id, 2, "other", "edit", 5).await.unwrap();
     assert_eq!(v, 3);
