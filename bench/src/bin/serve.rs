@@ -8,7 +8,7 @@
 //! Usage: bench/serve.sh
 
 use cutroom_media::synth::{Synth, synthesize};
-use cutroom_process::{Command, Running};
+use cutroom_testkit::api::{Api, ServeProcess, rss_kib};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -20,105 +20,22 @@ const CONNECTIONS: usize = 64;
 const STREAMS: usize = 1000;
 const UPLOAD_BYTES: u64 = 500_000_000;
 
-struct Server {
-    running: Running,
-    base: String,
-}
-
-fn start(bin: &Path, data: &Path) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let running = Command::new(bin)
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--data-dir"])
-        .arg(data)
-        .env("CUTROOM_LOG", "error")
-        .env("CUTROOM_RATE_LIMIT", "100000000")
-        .env("CUTROOM_HEARTBEAT_SECS", "10")
-        .spawn()
-        .expect("cutroom serve");
-    Server { running, base: format!("http://127.0.0.1:{port}") }
-}
-
-impl Server {
-    fn rss_mb(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.running.pid())).unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
-            .map_or(0.0, |kb| kb / 1024.0)
-    }
-
-    fn stop(self) {
-        let _ = Command::new("kill").args(["-TERM", &self.running.pid().to_string()]).run();
-        let _ = self.running.finish();
-    }
-}
-
-async fn ready(http: &reqwest::Client, base: &str) {
-    for _ in 0..300 {
-        if http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the server did not come up");
-}
-
-async fn token(http: &reqwest::Client, base: &str) -> String {
-    let v: Value = http
-        .post(format!("{base}/api/auth/anonymous-token"))
-        .header("X-Client-Id", uuid::Uuid::new_v4().to_string())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["data"]["token"].as_str().unwrap().to_string()
-}
-
-async fn session(http: &reqwest::Client, base: &str, t: &str) -> String {
-    let v: Value = http
-        .post(format!("{base}/api/tasks/me/with-session/nemo_agent"))
-        .bearer_auth(t)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["data"]["session_id"].as_str().unwrap().to_string()
-}
-
-async fn say(http: &reqwest::Client, base: &str, t: &str, sid: &str, text: &str) -> reqwest::Response {
-    let body = json!({"app_name": "nemo_agent", "user_id": "me", "session_id": sid, "new_message": {"parts": [{"text": text}]}});
-    http.post(format!("{base}/run_sse"))
-        .bearer_auth(t)
-        .header("Accept", "text/event-stream")
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn upload(http: &reqwest::Client, base: &str, t: &str, sid: &str, file: &Path) -> String {
-    let part = reqwest::multipart::Part::bytes(std::fs::read(file).unwrap()).file_name("clip.mp4");
-    let v: Value = http
-        .post(format!("{base}/api/upload-video/nemo_agent/me/{sid}"))
-        .bearer_auth(t)
-        .multipart(reqwest::multipart::Form::new().part("files", part))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["data"]["media"][0]["media_id"].as_str().unwrap().to_string()
+async fn start(bin: &Path, data: &Path) -> ServeProcess {
+    let env = [("CUTROOM_LOG", "error"), ("CUTROOM_RATE_LIMIT", "100000000"), ("CUTROOM_HEARTBEAT_SECS", "10")];
+    let server = ServeProcess::start(bin, data, &env);
+    server.api.ready().await;
+    server
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
+}
+
+/// Applies JSON edit operations through the agent; they must be applied.
+async fn edit(api: &Api, t: &str, sid: &str, ops: Value) {
+    let events = api.say(t, sid, &ops.to_string()).await;
+    let last = events.last().map(|e| e["content"]["parts"][0]["text"].to_string()).unwrap_or_default();
+    assert!(last.contains("applied"), "the edit was refused: {last}");
 }
 
 /// Hammers `url` from 64 connections for `secs`; prints throughput and latency.
@@ -173,63 +90,44 @@ async fn load(name: &str, url: String, t: &str, secs: u64) -> (f64, f64, f64) {
     (rps, p50, p99)
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
-    let exe = std::env::current_exe().unwrap();
-    let bin = exe.parent().unwrap().join("cutroom");
-    let work = exe.parent().unwrap().join("bench-serve");
-    let _ = std::fs::remove_dir_all(&work);
-    std::fs::create_dir_all(&work).unwrap();
-    let clip = work.join("clip.mp4");
-    synthesize(
-        &Synth {
-            video: Some("testsrc2=s=160x90:r=30"),
-            audio: Some("sine=frequency=440:sample_rate=48000"),
-            secs: 1.0,
-        },
-        &clip,
-    )
-    .unwrap();
-    let long_clip = work.join("minute.mp4");
-    synthesize(&Synth { video: Some("testsrc2=s=320x180:r=30"), audio: None, secs: 60.0 }, &long_clip).unwrap();
-    let http = reqwest::Client::new();
-
-    // ---- 1. throughput and latency ----
-    let server = start(&bin, &work.join("data-load"));
-    ready(&http, &server.base).await;
-    let t = token(&http, &server.base).await;
-    let sid = session(&http, &server.base, &t).await;
-    let media = upload(&http, &server.base, &t, &sid, &clip).await;
+/// 1. Throughput and latency of the two read endpoints; returns their p99s.
+async fn read_load(bin: &Path, work: &Path, clip: &Path) -> (f64, f64) {
+    let server = start(bin, &work.join("data-load")).await;
+    let api = &server.api;
+    let t = api.token().await;
+    let sid = api.session(&t).await;
+    let media = api.upload_file(&t, &sid, clip).await;
     let ops = json!([{"op": "add_track", "tt": 0}, {"op": "add_segment", "track": 0, "segment": {"src": media, "d": 900}}, {"op": "add_text", "text": "Bench", "start": 0, "d": 500}]);
-    let _ = say(&http, &server.base, &t, &sid, &ops.to_string()).await.text().await;
+    edit(api, &t, &sid, ops).await;
     println!("{CONNECTIONS} concurrent connections, 5 s each (load generator on the same machine):");
-    let balance = load("credits/balance", format!("{}/api/credits/balance/simple", server.base), &t, 5).await;
-    let state = load("state/latest", format!("{}/api/state/nemo_agent/me/{sid}/latest", server.base), &t, 5).await;
+    let balance = load("credits/balance", api.url("/api/credits/balance/simple"), &t, 5).await;
+    let state = load("state/latest", api.url(&format!("/api/state/nemo_agent/me/{sid}/latest")), &t, 5).await;
     println!("server RSS after the load: {:.1} MB", server.rss_mb());
-    server.stop();
+    let _ = server.stop();
+    (balance.2, state.2)
+}
 
-    // ---- 2. 1,000 open agent streams ----
-    let server = start(&bin, &work.join("data-streams"));
-    ready(&http, &server.base).await;
-    let t = token(&http, &server.base).await;
-    let sid0 = session(&http, &server.base, &t).await;
-    let media = upload(&http, &server.base, &t, &sid0, &clip).await;
+/// 2. The server's RSS with 1,000 agent streams open: exports queued behind a long one.
+async fn open_streams(bin: &Path, work: &Path, clip: &Path, long_clip: &Path) -> f64 {
+    let server = start(bin, &work.join("data-streams")).await;
+    let api = &server.api;
+    let t = api.token().await;
+    let sid0 = api.session(&t).await;
+    let media = api.upload_file(&t, &sid0, clip).await;
     // The first export is long (an hour of 1080p), so the others wait behind it.
-    let minute = upload(&http, &server.base, &t, &sid0, &long_clip).await;
-    let long: Vec<Value> = (0..60)
-        .map(|i| json!({"op": "add_segment", "track": 0, "segment": {"src": minute, "start": i * 60_000, "d": 60_000}}))
-        .collect();
+    let minute = api.upload_file(&t, &sid0, long_clip).await;
     let mut ops = vec![json!({"op": "canvas", "w": 1920, "h": 1080}), json!({"op": "add_track", "tt": 0})];
-    ops.extend(long);
-    let said = say(&http, &server.base, &t, &sid0, &Value::Array(ops).to_string()).await.text().await.unwrap();
-    assert!(said.contains("applied"), "the long draft was not made: {said}");
-    let short = json!([{"op": "canvas", "w": 160, "h": 90}, {"op": "add_track", "tt": 0}, {"op": "add_segment", "track": 0, "segment": {"src": media, "d": 500}}]).to_string();
+    ops.extend((0..60).map(
+        |i| json!({"op": "add_segment", "track": 0, "segment": {"src": minute, "start": i * 60_000, "d": 60_000}}),
+    ));
+    edit(api, &t, &sid0, Value::Array(ops)).await;
+    let short = json!([{"op": "canvas", "w": 160, "h": 90}, {"op": "add_track", "tt": 0}, {"op": "add_segment", "track": 0, "segment": {"src": media, "d": 500}}]);
     let sessions: Vec<String> = futures_util::stream::iter(0..STREAMS - 1)
         .map(|_| {
-            let (http, base, t, short) = (http.clone(), server.base.clone(), t.clone(), short.clone());
+            let (api, t, short) = (api.clone(), t.clone(), short.clone());
             async move {
-                let sid = session(&http, &base, &t).await;
-                let _ = say(&http, &base, &t, &sid, &short).await.text().await;
+                let sid = api.session(&t).await;
+                edit(&api, &t, &sid, short).await;
                 sid
             }
         })
@@ -237,12 +135,12 @@ async fn main() {
         .collect()
         .await;
     let baseline = server.rss_mb();
-    let streams_http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let streams_api =
+        Api { http: reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap(), ..api.clone() };
     let open_stream = |sid: String, first: Option<tokio::sync::oneshot::Sender<()>>| {
-        let (http, base, t) = (streams_http.clone(), server.base.clone(), t.clone());
+        let (api, t) = (streams_api.clone(), t.clone());
         tokio::spawn(async move {
-            let r = say(&http, &base, &t, &sid, "export").await;
-            let mut body = r.bytes_stream();
+            let mut body = api.message(&t, &sid, "export").await.bytes_stream();
             let mut seen = Vec::new();
             let mut first = first;
             while let Some(Ok(chunk)) = body.next().await {
@@ -263,7 +161,7 @@ async fn main() {
     let started = Instant::now();
     let mut streams = 0.0;
     while started.elapsed() < Duration::from_secs(120) {
-        let metrics = http.get(format!("{}/metrics", server.base)).send().await.unwrap().text().await.unwrap();
+        let metrics = api.http.get(api.url("/metrics")).send().await.unwrap().text().await.unwrap();
         streams = metrics
             .lines()
             .find_map(|l| l.strip_prefix("cutroom_sse_streams "))
@@ -288,57 +186,58 @@ async fn main() {
         let tail: String = body.chars().skip(body.chars().count().saturating_sub(600)).collect();
         println!("{ended} streams ended early; the first said: {tail}");
     }
-    server.stop();
+    let _ = server.stop();
     for h in open {
         h.abort();
     }
+    with_streams
+}
 
-    // ---- 3. a 500 MB upload ----
-    let server = start(&bin, &work.join("data-upload"));
-    ready(&http, &server.base).await;
-    let t = token(&http, &server.base).await;
-    let sid = session(&http, &server.base, &t).await;
+/// A WAV header for `data_len` bytes of 16-bit stereo at 48 kHz.
+fn wav_header(data_len: u64) -> Vec<u8> {
+    let mut h = Vec::with_capacity(44);
+    h.extend(b"RIFF");
+    h.extend(((data_len + 36) as u32).to_le_bytes());
+    h.extend(b"WAVEfmt ");
+    h.extend(16u32.to_le_bytes());
+    h.extend(1u16.to_le_bytes());
+    h.extend(2u16.to_le_bytes());
+    h.extend(48_000u32.to_le_bytes());
+    h.extend((48_000u32 * 4).to_le_bytes());
+    h.extend(4u16.to_le_bytes());
+    h.extend(16u16.to_le_bytes());
+    h.extend(b"data");
+    h.extend((data_len as u32).to_le_bytes());
+    h
+}
+
+/// 3. The server's RSS growth while a 500 MB upload streams in.
+async fn big_upload(bin: &Path, work: &Path) -> f64 {
+    let server = start(bin, &work.join("data-upload")).await;
+    let api = &server.api;
+    let t = api.token().await;
+    let sid = api.session(&t).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let baseline = server.rss_mb();
-    let pid = server.running.pid();
+    let pid = server.pid();
     let peak = Arc::new(AtomicU64::new(0));
     let sampling = Arc::new(AtomicBool::new(true));
     let sampler = {
         let (peak, sampling) = (peak.clone(), sampling.clone());
         tokio::spawn(async move {
             while sampling.load(Ordering::Relaxed) {
-                let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-                if let Some(kb) = status
-                    .lines()
-                    .find_map(|l| l.strip_prefix("VmRSS:"))
-                    .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
-                {
-                    peak.fetch_max(kb, Ordering::Relaxed);
-                }
+                peak.fetch_max(rss_kib(pid), Ordering::Relaxed);
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         })
     };
     // A valid WAV: a header, then 500 MB of silence, generated as it is sent.
     let data_len = UPLOAD_BYTES - 44;
-    let mut header = Vec::with_capacity(44);
-    header.extend(b"RIFF");
-    header.extend(((data_len + 36) as u32).to_le_bytes());
-    header.extend(b"WAVEfmt ");
-    header.extend(16u32.to_le_bytes());
-    header.extend(1u16.to_le_bytes());
-    header.extend(2u16.to_le_bytes());
-    header.extend(48_000u32.to_le_bytes());
-    header.extend((48_000u32 * 4).to_le_bytes());
-    header.extend(4u16.to_le_bytes());
-    header.extend(16u16.to_le_bytes());
-    header.extend(b"data");
-    header.extend((data_len as u32).to_le_bytes());
     let chunk = vec![0u8; 256 * 1024];
     let full = data_len / chunk.len() as u64;
     let rest = (data_len % chunk.len() as u64) as usize;
     let body = futures_util::stream::iter(
-        std::iter::once(header)
+        std::iter::once(wav_header(data_len))
             .chain((0..full).map(move |_| chunk.clone()))
             .chain(std::iter::once(vec![0u8; rest]))
             .map(Ok::<_, std::io::Error>),
@@ -346,9 +245,8 @@ async fn main() {
     let part = reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(body), UPLOAD_BYTES)
         .file_name("silence.wav");
     let started = Instant::now();
-    let r = http
-        .post(format!("{}/api/upload-video/nemo_agent/me/{sid}", server.base))
-        .bearer_auth(&t)
+    let r = api
+        .post_raw(&format!("/api/upload-video/nemo_agent/me/{sid}"), Some(&t))
         .multipart(reqwest::multipart::Form::new().part("files", part))
         .send()
         .await
@@ -365,12 +263,28 @@ async fn main() {
         UPLOAD_BYTES as f64 / 1e6 / secs,
         peak_mb - baseline
     );
-    server.stop();
+    let _ = server.stop();
+    peak_mb - baseline
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe.parent().unwrap().join("cutroom");
+    let work = exe.parent().unwrap().join("bench-serve");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).unwrap();
+    let clip = work.join("clip.mp4");
+    let tone = Some("sine=frequency=440:sample_rate=48000");
+    synthesize(&Synth { video: Some("testsrc2=s=160x90:r=30"), audio: tone, secs: 1.0 }, &clip).unwrap();
+    let long_clip = work.join("minute.mp4");
+    synthesize(&Synth { video: Some("testsrc2=s=320x180:r=30"), audio: None, secs: 60.0 }, &long_clip).unwrap();
+
+    let (balance, state) = read_load(&bin, &work, &clip).await;
+    let streams = open_streams(&bin, &work, &clip, &long_clip).await;
+    let growth = big_upload(&bin, &work).await;
     println!();
     println!(
-        "targets: p99 < 20 ms (balance {:.2}, state {:.2}); 1,000 streams < 200 MB ({with_streams:.1}); upload growth < 64 MB ({:.1})",
-        balance.2,
-        state.2,
-        peak_mb - baseline
+        "targets: p99 < 20 ms (balance {balance:.2}, state {state:.2}); 1,000 streams < 200 MB ({streams:.1}); upload growth < 64 MB ({growth:.1})"
     );
 }

@@ -19,7 +19,15 @@ pub struct SqliteStore {
 
 type Tx = Transaction<'static, Sqlite>;
 
-const MEDIA_OF_SESSION: &str = "SELECT m.id, m.account_id, m.session_id, m.blob_hash, m.name, m.source, m.url, m.kind, m.probe, m.analysis_status, m.analysis, b.size, m.created_at FROM media m JOIN blobs b ON b.hash = m.blob_hash WHERE m.session_id = ? AND m.account_id = ? ORDER BY m.created_at, m.rowid";
+/// A query on media rows with their blob's size (what `media()` reads), then `$rest`.
+macro_rules! select_media {
+    ($rest:literal) => {
+        concat!("SELECT m.id, m.account_id, m.session_id, m.blob_hash, m.name, m.source, m.url, m.kind, m.probe, m.analysis_status, m.analysis, b.size, m.created_at FROM media m JOIN blobs b ON b.hash = m.blob_hash ", $rest)
+    };
+}
+
+const MEDIA_OF_SESSION: &str =
+    select_media!("WHERE m.session_id = ? AND m.account_id = ? ORDER BY m.created_at, m.rowid");
 const GENERATED_OF_SESSION: &str = "SELECT id, kind, media_id, meta, created_at FROM generated_media WHERE session_id = ? AND account_id = ? ORDER BY created_at, rowid";
 
 fn account(r: &SqliteRow) -> Account {
@@ -548,7 +556,7 @@ impl Store for SqliteStore {
         }
         let mut out = Vec::new();
         for id in &ids {
-            let sql = "SELECT m.id, m.account_id, m.session_id, m.blob_hash, m.name, m.source, m.url, m.kind, m.probe, m.analysis_status, m.analysis, b.size, m.created_at FROM media m JOIN blobs b ON b.hash = m.blob_hash WHERE m.id = ?";
+            let sql = select_media!("WHERE m.id = ?");
             out.push(media(&sqlx::query(sql).bind(id).fetch_one(&mut *tx).await?));
         }
         tx.commit().await?;
@@ -567,7 +575,7 @@ impl Store for SqliteStore {
     }
 
     async fn media(&self, account_id: &str, media_id: &str) -> Result<MediaRecord> {
-        let sql = "SELECT m.id, m.account_id, m.session_id, m.blob_hash, m.name, m.source, m.url, m.kind, m.probe, m.analysis_status, m.analysis, b.size, m.created_at FROM media m JOIN blobs b ON b.hash = m.blob_hash WHERE m.id = ? AND m.account_id = ?";
+        let sql = select_media!("WHERE m.id = ? AND m.account_id = ?");
         Ok(media(&sqlx::query(sql).bind(media_id).bind(account_id).fetch_one(&self.pool).await?))
     }
 
@@ -582,7 +590,7 @@ impl Store for SqliteStore {
     }
 
     async fn pending_analysis(&self) -> Result<Vec<MediaRecord>> {
-        let sql = "SELECT m.id, m.account_id, m.session_id, m.blob_hash, m.name, m.source, m.url, m.kind, m.probe, m.analysis_status, m.analysis, b.size, m.created_at FROM media m JOIN blobs b ON b.hash = m.blob_hash WHERE m.analysis_status = 'pending' ORDER BY m.created_at, m.rowid";
+        let sql = select_media!("WHERE m.analysis_status = 'pending' ORDER BY m.created_at, m.rowid");
         Ok(sqlx::query(sql).fetch_all(&self.pool).await?.iter().map(media).collect())
     }
 

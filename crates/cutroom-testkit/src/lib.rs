@@ -1,6 +1,6 @@
 //! Test helpers shared by cutroom's integration tests: generated media cached across test
 //! binaries, the real sample clips, and decoding outputs to look at them the way a user
-//! would (frames as pixels, sound as samples, loudness as LUFS).
+//! would (frames as pixels, sound as samples, loudness as LUFS); a client of the HTTP API.
 
 use cutroom_media::synth::{Synth, synthesize};
 use cutroom_process::{Command, Tool};
@@ -9,6 +9,8 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 pub use cutroom_media::probe;
+
+pub mod api;
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
