@@ -247,7 +247,17 @@ pub trait Store: Send + Sync {
     async fn draft_versions(&self, session_id: &str) -> Result<i64>;
     /// Adds a version after `expected` (the caller's view of the current one), dropping any
     /// versions after it (they were undone). Fails with `Stale` if the draft moved on.
-    async fn push_draft(&self, session_id: &str, expected: i64, body: &str, note: &str, now: i64) -> Result<i64>;
+    async fn push_draft(
+        &self,
+        session_id: &str,
+        expected: i64,
+        body: &str,
+        note: &str,
+        group: Option<&str>,
+        now: i64,
+    ) -> Result<i64>;
+    /// Every version of the session's draft with the group (agent turn) that made it.
+    async fn draft_groups(&self, session_id: &str) -> Result<Vec<(i64, Option<String>)>>;
     /// Makes `version` current (undo/redo).
     async fn set_draft_version(&self, session_id: &str, expected: i64, version: i64, now: i64) -> Result<()>;
 
@@ -300,14 +310,18 @@ pub trait Store: Send + Sync {
 
     // ---- turns and usage ----
 
+    /// Records a turn: the message, its events, and the agent's context afterwards.
     async fn record_turn(
         &self,
         account_id: &str,
         session_id: &str,
         message: &str,
         events: &str,
+        context: &str,
         now: i64,
     ) -> Result<String>;
+    /// The context the session's latest turn left.
+    async fn last_context(&self, session_id: &str) -> Result<Option<String>>;
     async fn count_usage(&self, source: &str, version: &str, platform: &str, route: &str, count: i64) -> Result<()>;
     async fn usage(&self) -> Result<Vec<UsageRow>>;
 }

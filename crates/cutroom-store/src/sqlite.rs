@@ -461,7 +461,15 @@ impl Store for SqliteStore {
             .await?)
     }
 
-    async fn push_draft(&self, session_id: &str, expected: i64, body: &str, note: &str, now: i64) -> Result<i64> {
+    async fn push_draft(
+        &self,
+        session_id: &str,
+        expected: i64,
+        body: &str,
+        note: &str,
+        group: Option<&str>,
+        now: i64,
+    ) -> Result<i64> {
         let mut tx = self.write().await?;
         let next = expected + 1;
         let moved =
@@ -486,16 +494,25 @@ impl Store for SqliteStore {
             .bind(next)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO drafts (session_id, version, body, note, created_at) VALUES (?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO drafts (session_id, version, body, note, grp, created_at) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(session_id)
             .bind(next)
             .bind(body)
             .bind(note)
+            .bind(group)
             .bind(now)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
         Ok(next)
+    }
+
+    async fn draft_groups(&self, session_id: &str) -> Result<Vec<(i64, Option<String>)>> {
+        let rows = sqlx::query("SELECT version, grp FROM drafts WHERE session_id = ? ORDER BY version")
+            .bind(session_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(|r| (r.get("version"), r.get("grp"))).collect())
     }
 
     async fn set_draft_version(&self, session_id: &str, expected: i64, version: i64, now: i64) -> Result<()> {
@@ -773,21 +790,33 @@ impl Store for SqliteStore {
         session_id: &str,
         message: &str,
         events: &str,
+        context: &str,
         now: i64,
     ) -> Result<String> {
         let id = new_id("turn");
         sqlx::query(
-            "INSERT INTO turns (id, session_id, account_id, message, events, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO turns (id, session_id, account_id, message, events, context, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&id)
         .bind(session_id)
         .bind(account_id)
         .bind(message)
         .bind(events)
+        .bind(context)
         .bind(now)
         .execute(&self.pool)
         .await?;
         Ok(id)
+    }
+
+    async fn last_context(&self, session_id: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT context FROM turns WHERE session_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+        )
+        .bind(session_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .flatten())
     }
 
     async fn count_usage(&self, source: &str, version: &str, platform: &str, route: &str, count: i64) -> Result<()> {

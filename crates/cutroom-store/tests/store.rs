@@ -91,10 +91,10 @@ async fn drafts_version_and_undo() {
     let a = s.create_account("x", 0, 0).await.unwrap();
     let ses = s.create_session(&a.id, Some("project"), Some("en"), "{\"v\":1}", 0).await.unwrap();
     assert_eq!(ses.draft_version, 1);
-    let v2 = s.push_draft(&ses.id, 1, "two", "edit", 1).await.unwrap();
-    let v3 = s.push_draft(&ses.id, v2, "three", "edit", 2).await.unwrap();
+    let v2 = s.push_draft(&ses.id, 1, "two", "edit", Some("t1"), 1).await.unwrap();
+    let v3 = s.push_draft(&ses.id, v2, "three", "edit", Some("t1"), 2).await.unwrap();
     assert_eq!((v2, v3), (2, 3));
-    assert!(matches!(s.push_draft(&ses.id, 2, "late", "edit", 3).await, Err(StoreError::Stale { current: 3 })));
+    assert!(matches!(s.push_draft(&ses.id, 2, "late", "edit", None, 3).await, Err(StoreError::Stale { current: 3 })));
     s.set_draft_version(&ses.id, 3, 2, 4).await.unwrap();
     assert_eq!(s.draft(&ses.id, s.session(&a.id, &ses.id).await.unwrap().draft_version).await.unwrap(), "two");
     assert_eq!(s.draft_versions(&ses.id).await.unwrap(), 3);
@@ -105,9 +105,15 @@ async fn drafts_version_and_undo() {
     let b = s.create_account("x", 0, 0).await.unwrap();
     assert!(matches!(s.snapshot(&b.id, &ses.id).await, Err(StoreError::NotFound)));
     // An edit after an undo drops the undone version.
-    let v = s.push_draft(&ses.id, 2, "other", "edit", 5).await.unwrap();
+    let v = s.push_draft(&ses.id, 2, "other", "edit", Some("t2"), 5).await.unwrap();
     assert_eq!(v, 3);
     assert_eq!(s.draft(&ses.id, 3).await.unwrap(), "other");
+    let groups = s.draft_groups(&ses.id).await.unwrap();
+    assert_eq!(groups, vec![(1, None), (2, Some("t1".to_string())), (3, Some("t2".to_string()))]);
+    assert_eq!(s.last_context(&ses.id).await.unwrap(), None);
+    s.record_turn(&a.id, &ses.id, "hi", "[]", "{\"focus\":null}", 6).await.unwrap();
+    s.record_turn(&a.id, &ses.id, "again", "[]", "{\"focus\":{\"kind\":\"music\"}}", 6).await.unwrap();
+    assert_eq!(s.last_context(&ses.id).await.unwrap().as_deref(), Some("{\"focus\":{\"kind\":\"music\"}}"));
     assert_eq!(s.draft_versions(&ses.id).await.unwrap(), 3);
 }
 
