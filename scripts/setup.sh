@@ -9,8 +9,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 samples="${CUTROOM_SAMPLES_DIR:-$root/.cache/samples}"
 
 # Debian package names; the commands/files that prove each one is present.
-packages=(ffmpeg fonts-dejavu-core fonts-noto-cjk)
-proofs=(ffprobe /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc)
+packages=(ffmpeg fonts-dejavu-core fonts-noto-cjk fluid-soundfont-gm)
+proofs=(ffprobe /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/share/sounds/sf2/FluidR3_GM.sf2)
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 
@@ -46,7 +46,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     done
   else
     say "this is not a Debian/Ubuntu system; install these yourself and run again:"
-    say "  ffmpeg and ffprobe (5.1 or newer), the DejaVu fonts, Noto Sans CJK, Python 3 with pip"
+    say "  ffmpeg and ffprobe (5.1 or newer), the DejaVu fonts, Noto Sans CJK, a General MIDI SoundFont"
+    say "  (FluidR3_GM.sf2; or point CUTROOM_SOUNDFONT at one), Python 3 with pip"
     exit 1
   fi
 else
