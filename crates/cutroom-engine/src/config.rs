@@ -38,6 +38,36 @@ impl Default for Credits {
     }
 }
 
+/// Which planner turns messages into edits.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlannerConfig {
+    /// `builtin` (default, no model) or `llm` (an OpenAI-compatible chat-completions
+    /// endpoint; the built-in planner takes over whenever it fails).
+    pub kind: String,
+    /// Base URL of the endpoint, e.g. `http://127.0.0.1:8081/v1` (llama.cpp server),
+    /// `http://127.0.0.1:11434/v1` (Ollama).
+    pub llm_url: String,
+    /// Model name sent with each request.
+    pub llm_model: String,
+    /// Bearer key, if the endpoint needs one.
+    pub llm_api_key: Option<String>,
+    /// Longest wait for the model, seconds.
+    pub llm_timeout_secs: u64,
+}
+
+impl Default for PlannerConfig {
+    fn default() -> Self {
+        PlannerConfig {
+            kind: "builtin".into(),
+            llm_url: "http://127.0.0.1:8081/v1".into(),
+            llm_model: "local".into(),
+            llm_api_key: None,
+            llm_timeout_secs: 20,
+        }
+    }
+}
+
 /// Everything an operator can set.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -76,6 +106,9 @@ pub struct Config {
     pub shutdown_grace_secs: u64,
     /// `text` or `json` logs.
     pub log_format: String,
+    /// Generator jobs (music, …) run at once.
+    pub generator_workers: usize,
+    pub planner: PlannerConfig,
 }
 
 impl Default for Config {
@@ -98,6 +131,8 @@ impl Default for Config {
             heartbeat_secs: 10,
             shutdown_grace_secs: 20,
             log_format: "text".into(),
+            generator_workers: 1,
+            planner: PlannerConfig::default(),
         }
     }
 }
@@ -133,6 +168,12 @@ pub const ENV: &[(&str, &str)] = &[
     ("CUTROOM_HEARTBEAT_SECS", "heartbeat_secs"),
     ("CUTROOM_SHUTDOWN_GRACE_SECS", "shutdown_grace_secs"),
     ("CUTROOM_LOG_FORMAT", "log_format"),
+    ("CUTROOM_GENERATOR_WORKERS", "generator_workers"),
+    ("CUTROOM_PLANNER", "planner.kind"),
+    ("CUTROOM_LLM_URL", "planner.llm_url"),
+    ("CUTROOM_LLM_MODEL", "planner.llm_model"),
+    ("CUTROOM_LLM_API_KEY", "planner.llm_api_key"),
+    ("CUTROOM_LLM_TIMEOUT_SECS", "planner.llm_timeout_secs"),
 ];
 
 impl Config {
@@ -160,8 +201,11 @@ impl Config {
 
     fn check(&self) -> Result<(), ConfigError> {
         let bad = |m: &str| Err(ConfigError(m.into()));
-        if self.workers == 0 || self.analysis_workers == 0 {
-            return bad("workers and analysis_workers must be at least 1");
+        if self.workers == 0 || self.analysis_workers == 0 || self.generator_workers == 0 {
+            return bad("workers, analysis_workers and generator_workers must be at least 1");
+        }
+        if !matches!(self.planner.kind.as_str(), "builtin" | "llm") {
+            return Err(ConfigError(format!("planner.kind '{}' must be builtin or llm", self.planner.kind)));
         }
         if self.max_upload_mb == 0 {
             return bad("max_upload_mb must be at least 1");
@@ -198,7 +242,16 @@ impl Config {
 }
 
 const BOOLEAN_KEYS: &[&str] = &["allow_private_urls", "credits.enabled", "require_attribution"];
-const STRING_KEYS: &[&str] = &["bind", "data_dir", "public_url", "log_format"];
+const STRING_KEYS: &[&str] = &[
+    "bind",
+    "data_dir",
+    "public_url",
+    "log_format",
+    "planner.kind",
+    "planner.llm_url",
+    "planner.llm_model",
+    "planner.llm_api_key",
+];
 
 /// Sets a dotted key in a TOML table from an environment variable's text, typed by the key.
 fn set(table: &mut toml::Table, var: &str, key: &str, value: &str) -> Result<(), ConfigError> {

@@ -145,7 +145,7 @@ impl Engine {
             }
             let events = serde_json::to_string(&turn.events).unwrap_or_default();
             let clipped: String = message.chars().take(10_000).collect();
-            if let Err(e) = engine.store.record_turn(&account.id, &session.id, &clipped, &events, now()).await {
+            if let Err(e) = engine.store.record_turn(&account.id, &session.id, &clipped, &events, "{}", now()).await {
                 tracing::error!("recording a turn: {e}");
             }
         });
@@ -281,7 +281,7 @@ impl Engine {
 
     /// Saves a new draft version after the session's current one.
     pub async fn save_draft(&self, session: &Session, draft: &Draft, note: &str) -> Result<i64, ApiError> {
-        self.store.push_draft(&session.id, session.draft_version, &draft.to_json(), note, now()).await.map_err(|e| {
+        self.store.push_draft(&session.id, session.draft_version, &draft.to_json(), note, None, now()).await.map_err(|e| {
             match e {
                 StoreError::Stale { .. } => {
                     ApiError::new(ErrorCode::BadRequest, "the draft changed meanwhile; try again")
