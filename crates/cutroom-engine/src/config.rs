@@ -108,6 +108,9 @@ pub struct Config {
     pub log_format: String,
     /// Generator jobs (music, …) run at once.
     pub generator_workers: usize,
+    /// The General MIDI SoundFont music is played with (default: the one the set-up
+    /// script installs, /usr/share/sounds/sf2/FluidR3_GM.sf2).
+    pub soundfont: Option<PathBuf>,
     pub planner: PlannerConfig,
 }
 
@@ -132,6 +135,7 @@ impl Default for Config {
             shutdown_grace_secs: 20,
             log_format: "text".into(),
             generator_workers: 1,
+            soundfont: None,
             planner: PlannerConfig::default(),
         }
     }
@@ -169,6 +173,7 @@ pub const ENV: &[(&str, &str)] = &[
     ("CUTROOM_SHUTDOWN_GRACE_SECS", "shutdown_grace_secs"),
     ("CUTROOM_LOG_FORMAT", "log_format"),
     ("CUTROOM_GENERATOR_WORKERS", "generator_workers"),
+    ("CUTROOM_SOUNDFONT", "soundfont"),
     ("CUTROOM_PLANNER", "planner.kind"),
     ("CUTROOM_LLM_URL", "planner.llm_url"),
     ("CUTROOM_LLM_MODEL", "planner.llm_model"),
@@ -247,6 +252,7 @@ const STRING_KEYS: &[&str] = &[
     "data_dir",
     "public_url",
     "log_format",
+    "soundfont",
     "planner.kind",
     "planner.llm_url",
     "planner.llm_model",

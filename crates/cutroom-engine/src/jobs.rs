@@ -40,9 +40,10 @@ struct RenderOutputFile {
 pub(crate) struct Work {
     pub render: Notify,
     pub analysis: Notify,
+    pub generate: Notify,
     /// "account/client key" of each job whose progress or status changed in this process.
     changed: broadcast::Sender<Arc<str>>,
-    stopping: AtomicBool,
+    pub(crate) stopping: AtomicBool,
     running: Mutex<HashMap<String, Cancel>>,
     analysing: Mutex<HashSet<String>>,
     handles: Mutex<Vec<JoinHandle<()>>>,
@@ -53,6 +54,7 @@ impl Default for Work {
         Work {
             render: Notify::new(),
             analysis: Notify::new(),
+            generate: Notify::new(),
             changed: broadcast::channel(256).0,
             stopping: AtomicBool::new(false),
             running: Mutex::default(),
@@ -178,7 +180,7 @@ impl Engine {
         JobWatch { key: job_key(&account.id, id), changes: self.work.changed.subscribe() }
     }
 
-    fn announce(&self, job: &Job) {
+    pub(crate) fn announce(&self, job: &Job) {
         let _ = self.work.changed.send(job_key(&job.account_id, &job.client_key));
     }
 
@@ -250,12 +252,16 @@ impl Engine {
             let e = self.clone();
             handles.push(tokio::spawn(async move { e.analysis_loop().await }));
         }
+        for _ in 0..self.config.generator_workers {
+            let e = self.clone();
+            handles.push(tokio::spawn(async move { e.generator_loop().await }));
+        }
         let e = self.clone();
         handles.push(tokio::spawn(async move {
             while !e.work.stopping.load(Ordering::SeqCst) {
                 e.flush_usage().await;
                 if let Ok(depth) = e.store.queue_depth().await {
-                    for kind in ["render", "analysis"] {
+                    for kind in ["render", "analysis", "music"] {
                         let n = depth.iter().find(|(k, _)| k == kind).map_or(0, |(_, n)| *n);
                         e.metrics.queue.get_or_create(&KindLabel { kind: kind.into() }).set(n);
                     }
@@ -271,6 +277,7 @@ impl Engine {
         self.work.stopping.store(true, Ordering::SeqCst);
         self.work.render.notify_waiters();
         self.work.analysis.notify_waiters();
+        self.work.generate.notify_waiters();
         let grace = Duration::from_secs(self.config.shutdown_grace_secs);
         let started = Instant::now();
         while !self.work.running.lock().unwrap_or_else(|e| e.into_inner()).is_empty() && started.elapsed() < grace {
@@ -286,7 +293,7 @@ impl Engine {
         self.flush_usage().await;
     }
 
-    async fn idle(&self, notify: &Notify) {
+    pub(crate) async fn idle(&self, notify: &Notify) {
         tokio::select! {
             _ = notify.notified() => {}
             _ = tokio::time::sleep(Duration::from_secs(2)) => {}

@@ -16,7 +16,13 @@ fn main() {
         write_wav(&p, &path).unwrap();
         println!(
             "{:<11} {:>5.1} BPM {:<9} {:.2} s  {:.1} LUFS  peak {:.1} dBFS  {} beats",
-            style.name(), p.bpm, p.key, secs, p.loudness_lufs, p.peak_dbfs, p.beats_ms.len()
+            style.name(),
+            p.bpm,
+            p.key,
+            secs,
+            p.loudness_lufs,
+            p.peak_dbfs,
+            p.beats_ms.len()
         );
     }
 }

@@ -98,7 +98,10 @@ fn voice(tonic: u8, pcs: &[u8], prev: &[u8], center: u8) -> Vec<u8> {
             let cost: i32 = if prev.is_empty() {
                 (i32::from(v[0]) - i32::from(center)).abs()
             } else {
-                v.iter().zip(prev.iter().chain(std::iter::repeat(prev.last().unwrap_or(&center)))).map(|(a, b)| (i32::from(*a) - i32::from(*b)).abs()).sum::<i32>()
+                v.iter()
+                    .zip(prev.iter().chain(std::iter::repeat(prev.last().unwrap_or(&center))))
+                    .map(|(a, b)| (i32::from(*a) - i32::from(*b)).abs())
+                    .sum::<i32>()
                     + (i32::from(v[0]) - i32::from(center)).abs() / 2
             };
             if best.as_ref().is_none_or(|(c, _)| cost < *c) {
@@ -129,7 +132,9 @@ fn sections(bars: usize) -> Vec<(Section, usize)> {
     let build = if middle >= 4 { (middle / 4).clamp(1, 4) } else { 0 };
     let mut out = Vec::new();
     let mut at = 0;
-    for (s, n) in [(Section::Intro, intro), (Section::Build, build), (Section::Main, middle - build), (Section::Outro, outro)] {
+    for (s, n) in
+        [(Section::Intro, intro), (Section::Build, build), (Section::Main, middle - build), (Section::Outro, outro)]
+    {
         if n > 0 {
             out.push((s, at));
             at += n;
@@ -158,7 +163,9 @@ pub fn compose(style: Style, bpm: f64, beats: f64, seed: u64) -> Arrangement {
     let mut notes = Vec::new();
     let mut prev_voicing: Vec<u8> = Vec::new();
     let motif = motif(&mut rng, &spec);
-    let humanize = |rng: &mut ChaCha8Rng, v: f64| -> u8 { (v * spec.energy + rng.random_range(-6.0..6.0)).clamp(1.0, 127.0) as u8 };
+    let humanize = |rng: &mut ChaCha8Rng, v: f64| -> u8 {
+        (v * spec.energy + rng.random_range(-6.0..6.0)).clamp(1.0, 127.0) as u8
+    };
     for bar in 0..bars {
         let prog = if (bar / 8) % 2 == 1 { second } else { first };
         let degree = prog[bar % prog.len()];
@@ -289,7 +296,16 @@ fn motif(rng: &mut ChaCha8Rng, spec: &Spec) -> Vec<(f64, f64, i32)> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn lead(notes: &mut Vec<Note>, rng: &mut ChaCha8Rng, spec: &Spec, motif: &[(f64, f64, i32)], tonic: u8, pcs: &[u8], at: f64, bar: usize) {
+fn lead(
+    notes: &mut Vec<Note>,
+    rng: &mut ChaCha8Rng,
+    spec: &Spec,
+    motif: &[(f64, f64, i32)],
+    tonic: u8,
+    pcs: &[u8],
+    at: f64,
+    bar: usize,
+) {
     let sc = scale(spec.mode);
     let vel = |rng: &mut ChaCha8Rng, v: f64| (v * spec.energy + rng.random_range(-6.0..6.0)).clamp(1.0, 127.0) as u8;
     match spec.lead_kind {
@@ -309,7 +325,8 @@ fn lead(notes: &mut Vec<Note>, rng: &mut ChaCha8Rng, spec: &Spec, motif: &[(f64,
         LeadKind::Arpeggio => {
             let fast = spec.bpm.0 >= 110.0;
             let step = if fast { 0.25 } else { 0.5 };
-            let tones: Vec<u8> = pcs.iter().map(|p| tonic + 12 + p).chain(pcs.first().map(|p| tonic + 24 + p)).collect();
+            let tones: Vec<u8> =
+                pcs.iter().map(|p| tonic + 12 + p).chain(pcs.first().map(|p| tonic + 24 + p)).collect();
             let n = (4.0 / step) as usize;
             for i in 0..n {
                 let up = (bar / 2) % 2 == 0;
@@ -321,7 +338,15 @@ fn lead(notes: &mut Vec<Note>, rng: &mut ChaCha8Rng, spec: &Spec, motif: &[(f64,
     }
 }
 
-fn drums(notes: &mut Vec<Note>, rng: &mut ChaCha8Rng, spec: &Spec, at: f64, sec: Section, bar: usize, first_main: bool) {
+fn drums(
+    notes: &mut Vec<Note>,
+    rng: &mut ChaCha8Rng,
+    spec: &Spec,
+    at: f64,
+    sec: Section,
+    bar: usize,
+    first_main: bool,
+) {
     for (key, hits) in spec.drums {
         let keep: &dyn Fn(u8) -> bool = match sec {
             Section::Intro => &|k| k == 42 || k == 70 || k == 51,
@@ -351,7 +376,8 @@ fn drums(notes: &mut Vec<Note>, rng: &mut ChaCha8Rng, spec: &Spec, at: f64, sec:
 pub fn grid(a: &Arrangement) -> (Vec<u64>, Vec<u64>) {
     let beat_ms = 60_000.0 / a.bpm;
     let n = a.end_beat.floor() as usize;
-    let beats: Vec<u64> = (0..=n).map(|i| (i as f64 * beat_ms).round() as u64).filter(|t| (*t as f64) < a.end_beat * beat_ms).collect();
+    let beats: Vec<u64> =
+        (0..=n).map(|i| (i as f64 * beat_ms).round() as u64).filter(|t| (*t as f64) < a.end_beat * beat_ms).collect();
     let bars = beats.iter().copied().step_by(4).collect();
     (beats, bars)
 }

@@ -141,21 +141,30 @@ pub fn generate(req: &Request, soundfont: Option<&Path>) -> Result<Piece, MusicE
     })
 }
 
-/// Writes the piece as a 16-bit stereo WAV (to a temporary name, then renamed).
-pub fn write_wav(piece: &Piece, path: &Path) -> Result<(), MusicError> {
-    let err = |e: &dyn std::fmt::Display| MusicError::Write { path: path.to_path_buf(), error: e.to_string() };
-    let tmp = path.with_extension("wav.part");
+/// The piece as a 16-bit stereo WAV file's bytes.
+pub fn wav_bytes(piece: &Piece) -> Vec<u8> {
     let spec = hound::WavSpec {
         channels: 2,
         sample_rate: synth::SAMPLE_RATE,
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    let mut w = hound::WavWriter::create(&tmp, spec).map_err(|e| err(&e))?;
-    for s in &piece.samples {
-        w.write_sample((s.clamp(-1.0, 1.0) * 32767.0).round() as i16).map_err(|e| err(&e))?;
+    let mut out = std::io::Cursor::new(Vec::with_capacity(44 + piece.samples.len() * 2));
+    // Writing to memory cannot fail.
+    if let Ok(mut w) = hound::WavWriter::new(&mut out, spec) {
+        for s in &piece.samples {
+            let _ = w.write_sample((s.clamp(-1.0, 1.0) * 32767.0).round() as i16);
+        }
+        let _ = w.finalize();
     }
-    w.finalize().map_err(|e| err(&e))?;
+    out.into_inner()
+}
+
+/// Writes the piece as a 16-bit stereo WAV (to a temporary name, then renamed).
+pub fn write_wav(piece: &Piece, path: &Path) -> Result<(), MusicError> {
+    let err = |e: &dyn std::fmt::Display| MusicError::Write { path: path.to_path_buf(), error: e.to_string() };
+    let tmp = path.with_extension("wav.part");
+    std::fs::write(&tmp, wav_bytes(piece)).map_err(|e| err(&e))?;
     std::fs::rename(&tmp, path).map_err(|e| err(&e))
 }
 

@@ -143,9 +143,9 @@ pub fn spec(style: Style) -> Spec {
             name: "cinematic",
             bpm: (70.0, 96.0),
             mode: Mode::Minor,
-            chords: 48, // string ensemble
-            bass: 43,   // contrabass
-            lead: 60,   // french horn
+            chords: 48,      // string ensemble
+            bass: 43,        // contrabass
+            lead: 60,        // french horn
             layer: Some(52), // choir aahs
             comping: Comping::Pad,
             lead_kind: LeadKind::Melody,
@@ -193,7 +193,20 @@ pub fn spec(style: Style) -> Spec {
                 (OPEN_HAT, &[(2, 80), (6, 80), (10, 80), (14, 80)]),
                 (
                     CLOSED_HAT,
-                    &[(0, 50), (1, 40), (3, 40), (4, 50), (5, 40), (7, 40), (8, 50), (9, 40), (11, 40), (12, 50), (13, 40), (15, 40)],
+                    &[
+                        (0, 50),
+                        (1, 40),
+                        (3, 40),
+                        (4, 50),
+                        (5, 40),
+                        (7, 40),
+                        (8, 50),
+                        (9, 40),
+                        (11, 40),
+                        (12, 50),
+                        (13, 40),
+                        (15, 40),
+                    ],
                 ),
             ],
             swing: 0.0,
@@ -249,8 +262,15 @@ pub fn spec(style: Style) -> Spec {
 }
 
 impl Style {
-    pub const ALL: [Style; 7] =
-        [Style::Lofi, Style::Pop, Style::Cinematic, Style::Ambient, Style::Electronic, Style::Acoustic, Style::Corporate];
+    pub const ALL: [Style; 7] = [
+        Style::Lofi,
+        Style::Pop,
+        Style::Cinematic,
+        Style::Ambient,
+        Style::Electronic,
+        Style::Acoustic,
+        Style::Corporate,
+    ];
 
     /// The style's short name (`lofi`, `pop`, …).
     pub fn name(self) -> &'static str {

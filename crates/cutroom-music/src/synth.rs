@@ -2,8 +2,8 @@
 //! instrument samples) at 48 kHz stereo, then levelled for mixing under speech, peak-limited
 //! below −1 dBFS, and faded to silence over its last half second.
 
-use crate::compose::{Arrangement, CH_BASS, CH_CHORDS, CH_DRUMS, CH_LAYER, CH_LEAD};
 use crate::MusicError;
+use crate::compose::{Arrangement, CH_BASS, CH_CHORDS, CH_DRUMS, CH_LAYER, CH_LEAD};
 use rustysynth::{SoundFont, Synthesizer, SynthesizerSettings};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -22,10 +22,14 @@ pub fn soundfont_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("CUTROOM_SOUNDFONT").map(PathBuf::from) {
         return p.is_file().then_some(p);
     }
-    ["/usr/share/sounds/sf2/FluidR3_GM.sf2", "/usr/share/sounds/sf2/TimGM6mb.sf2", "/usr/share/sounds/sf2/default-GM.sf2"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
+    [
+        "/usr/share/sounds/sf2/FluidR3_GM.sf2",
+        "/usr/share/sounds/sf2/TimGM6mb.sf2",
+        "/usr/share/sounds/sf2/default-GM.sf2",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.is_file())
 }
 
 /// SoundFonts load once per process (the GM bank is large).
@@ -38,7 +42,8 @@ fn load(path: &Path) -> Result<Arc<SoundFont>, MusicError> {
     let mut file = std::io::BufReader::new(
         std::fs::File::open(path).map_err(|e| MusicError::SoundFont(format!("{}: {e}", path.display())))?,
     );
-    let sf = Arc::new(SoundFont::new(&mut file).map_err(|e| MusicError::SoundFont(format!("{}: {e:?}", path.display())))?);
+    let sf =
+        Arc::new(SoundFont::new(&mut file).map_err(|e| MusicError::SoundFont(format!("{}: {e:?}", path.display())))?);
     cache.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf(), sf.clone());
     Ok(sf)
 }
@@ -52,7 +57,9 @@ pub fn render(a: &Arrangement, soundfont: &Path) -> Result<Vec<f32>, MusicError>
         synth.process_midi_message(i32::from(*ch), 0xC0, i32::from(*program), 0);
     }
     // Channel levels and placement: a simple mix.
-    for (ch, volume, pan) in [(CH_CHORDS, 92, 52), (CH_BASS, 104, 64), (CH_LEAD, 84, 78), (CH_LAYER, 70, 60), (CH_DRUMS, 100, 64)] {
+    for (ch, volume, pan) in
+        [(CH_CHORDS, 92, 52), (CH_BASS, 104, 64), (CH_LEAD, 84, 78), (CH_LAYER, 70, 60), (CH_DRUMS, 100, 64)]
+    {
         synth.process_midi_message(i32::from(ch), 0xB0, 7, volume);
         synth.process_midi_message(i32::from(ch), 0xB0, 10, pan);
         synth.process_midi_message(i32::from(ch), 0xB0, 91, 40); // reverb send
