@@ -4,8 +4,10 @@
 //! statuses are the server's business.
 
 mod config;
+pub mod generate;
 mod ingest;
 mod jobs;
+pub mod llm;
 mod metrics;
 mod security;
 mod state;
@@ -62,6 +64,8 @@ pub struct Engine {
     pub signer: Signer,
     pub metrics: Metrics,
     work: jobs::Work,
+    /// The language-model planner, when configured.
+    llm: Option<llm::LlmPlanner>,
     usage: Mutex<HashMap<(String, String, String, String), i64>>,
 }
 
@@ -92,7 +96,9 @@ impl Engine {
         if requeued > 0 || swept > 0 {
             tracing::info!(requeued, swept, "recovered from an interrupted run");
         }
+        let llm = (config.planner.kind == "llm").then(|| llm::LlmPlanner::new(&config.planner));
         Ok(Arc::new(Engine {
+            llm,
             config,
             store: Arc::new(store),
             blobs,

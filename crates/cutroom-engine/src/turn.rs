@@ -1,16 +1,23 @@
 //! Agent turns. A turn runs in its own task and sends ADK-shaped events into a channel;
 //! whoever streams them to the client may go away — the turn still finishes, its draft
 //! edits are saved as new versions, and the turn is recorded. Every turn ends with a text
-//! event that says what changed.
+//! event that says what changed, in the user's language.
 //!
-//! The handler here is the built-in minimum: edit operations given as JSON (see
-//! `docs/edit-op.schema.json`), undo, redo and status. The planner that understands plain
-//! words in English and Chinese plugs in at `respond`.
+//! A message is either edit operations as JSON (see `docs/edit-op.schema.json`) or plain
+//! words: the planner (`cutroom-agent`, or a language model when configured) turns those
+//! into tool calls, carried out here one by one — each edit saved as a draft version
+//! tagged with the turn (undo takes back whole messages), generator jobs queued and
+//! waited for with progress, exports rendered and linked.
 
+use crate::generate::{MusicJob, MusicOutput};
 use crate::{Attribution, Engine, now, store_error};
+use cutroom_agent::reply::{Say, compose};
+use cutroom_agent::tools::{ExportArgs, MusicArgs, Quality};
+use cutroom_agent::{Context, Lang, MediaInfo, Plan, PlanInput, ToolCall};
 use cutroom_api::*;
-use cutroom_store::{Account, Session, StoreError};
-use cutroom_timeline::{Draft, EditOp, apply_all};
+use cutroom_store::{Account, MediaRecord, Session, StoreError};
+use cutroom_timeline::{Draft, EditOp, apply, apply_all};
+use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -48,8 +55,8 @@ impl Turn {
         self.emit(vec![Part::Text { text: text.into() }], true, false);
     }
 
-    /// A tool call and its answer.
-    pub fn tool(&mut self, name: &str, args: serde_json::Value, response: serde_json::Value) {
+    /// Announces a tool call; returns its id for the answer.
+    pub fn call(&mut self, name: &str, args: Value) -> String {
         self.calls += 1;
         let id = format!("call_{}", self.calls);
         self.emit(
@@ -57,11 +64,22 @@ impl Turn {
             false,
             false,
         );
+        id
+    }
+
+    /// A tool call's answer.
+    pub fn answer(&mut self, id: String, name: &str, response: Value) {
         self.emit(
             vec![Part::Response { function_response: FunctionResponse { id, name: name.into(), response } }],
             false,
             false,
         );
+    }
+
+    /// A tool call and its answer at once.
+    pub fn tool(&mut self, name: &str, args: Value, response: Value) {
+        let id = self.call(name, args);
+        self.answer(id, name, response);
     }
 
     /// The closing text.
@@ -76,14 +94,14 @@ fn parse_ops(text: &str) -> Option<Result<Vec<EditOp>, String>> {
     if !(t.starts_with('{') || t.starts_with('[')) {
         return None;
     }
-    let value: serde_json::Value = serde_json::from_str(t).ok()?;
+    let value: Value = serde_json::from_str(t).ok()?;
     let list = match value {
-        serde_json::Value::Array(items) => items,
-        serde_json::Value::Object(mut o) if o.contains_key("ops") => match o.remove("ops") {
-            Some(serde_json::Value::Array(items)) => items,
+        Value::Array(items) => items,
+        Value::Object(mut o) if o.contains_key("ops") => match o.remove("ops") {
+            Some(Value::Array(items)) => items,
             _ => return Some(Err("\"ops\" must be a list of edit operations".into())),
         },
-        obj @ serde_json::Value::Object(_) => vec![obj],
+        obj @ Value::Object(_) => vec![obj],
         _ => return None,
     };
     Some(
@@ -94,8 +112,6 @@ fn parse_ops(text: &str) -> Option<Result<Vec<EditOp>, String>> {
     )
 }
 
-const HELP: &str = "I can apply edit operations sent as JSON (for example {\"op\":\"canvas\",\"w\":1080,\"h\":1920}; see docs/edit-op.schema.json), undo or redo the last edit, show the timeline (say \"status\"), and export it (say \"export\", optionally with high, medium or low quality).";
-
 /// Who asked, for what session, reaching us where.
 struct Asked<'a> {
     account: &'a Account,
@@ -104,21 +120,72 @@ struct Asked<'a> {
     base_url: &'a str,
 }
 
-/// "export", "export low quality", "导出": the quality asked for.
-fn export_request(lower: &str) -> Option<&'static str> {
-    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let is_export =
-        words.first().is_some_and(|w| matches!(*w, "export" | "download" | "render")) || lower.starts_with("导出");
-    if !is_export || words.len() > 6 {
-        return None;
-    }
-    Some(if words.contains(&"low") {
-        "low"
-    } else if words.contains(&"medium") {
-        "medium"
-    } else {
-        "high"
+/// Names that mark a recording as a voice track.
+const VOICE_WORDS: [&str; 8] = ["voice", "narration", "vo", "speech", "podcast", "旁白", "配音", "解说"];
+
+/// What the planner needs to know of a media row.
+fn planner_media(m: &MediaRecord) -> Option<MediaInfo> {
+    let probe: cutroom_media::Probe = serde_json::from_str(&m.probe).ok()?;
+    let duration = probe.duration;
+    let analysis: Option<cutroom_analysis::Analysis> = m.analysis.as_deref().and_then(|a| serde_json::from_str(a).ok());
+    let spoken = analysis.as_ref().and_then(|a| a.audio.as_ref()).is_some_and(|a| {
+        let talk: u64 = a.speech.iter().map(|s| s.end_ms.saturating_sub(s.start_ms)).sum();
+        a.duration_ms > 0 && talk * 2 > a.duration_ms
+    });
+    let lower = m.name.to_lowercase();
+    let named = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| VOICE_WORDS.contains(&w) || VOICE_WORDS.iter().any(|v| !v.is_ascii() && w.contains(v)));
+    Some(MediaInfo {
+        id: m.id.clone(),
+        name: m.name.clone(),
+        kind: probe.kind,
+        duration,
+        has_audio: probe.has_audio(),
+        speech: probe.video.is_none() && (spoken || named),
+        generated: m.source == "generated",
     })
+}
+
+/// Why an edit was not saved.
+enum SaveError {
+    /// Someone else saved a version meanwhile.
+    Moved,
+    Bad(String),
+}
+
+impl From<ApiError> for SaveError {
+    fn from(e: ApiError) -> Self {
+        SaveError::Bad(e.message)
+    }
+}
+
+impl From<StoreError> for SaveError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Stale { .. } => SaveError::Moved,
+            other => SaveError::Bad(store_error(other).message),
+        }
+    }
+}
+
+impl SaveError {
+    fn message(&self) -> String {
+        match self {
+            SaveError::Moved => "the draft changed meanwhile".into(),
+            SaveError::Bad(m) => m.clone(),
+        }
+    }
+}
+
+/// How a carried-out plan went so far.
+struct Progress {
+    say: Say,
+    /// The draft version the turn stands on, and that draft.
+    version: i64,
+    draft: Draft,
+    /// What was done (and found out), in order.
+    done: Vec<String>,
 }
 
 impl Engine {
@@ -140,125 +207,406 @@ impl Engine {
             let mut turn = Turn { invocation: cutroom_store::new_id("inv"), events: Vec::new(), tx, calls: 0 };
             let limit = Duration::from_secs(engine.config.turn_timeout_secs);
             let asked = Asked { account: &account, session: &session, who: &who, base_url: &base_url };
-            if tokio::time::timeout(limit, engine.respond(&asked, &message, &mut turn)).await.is_err() {
-                turn.finish("That took longer than this turn may run; nothing more was changed. Check the state and try a smaller request.");
-            }
+            let context = match tokio::time::timeout(limit, engine.respond(&asked, &message, &mut turn)).await {
+                Ok(context) => context,
+                Err(_) => {
+                    let lang = if cutroom_agent::token::is_chinese(&message) { Lang::Zh } else { Lang::En };
+                    turn.finish(Say(lang).timed_out());
+                    None
+                }
+            };
             let events = serde_json::to_string(&turn.events).unwrap_or_default();
+            let context = context.and_then(|c| serde_json::to_string(&c).ok()).unwrap_or_else(|| "{}".into());
             let clipped: String = message.chars().take(10_000).collect();
-            if let Err(e) = engine.store.record_turn(&account.id, &session.id, &clipped, &events, "{}", now()).await {
+            if let Err(e) = engine.store.record_turn(&account.id, &session.id, &clipped, &events, &context, now()).await
+            {
                 tracing::error!("recording a turn: {e}");
             }
         });
         Ok(rx)
     }
 
-    /// Answers one message. Always ends the turn with a text event.
-    async fn respond(&self, asked: &Asked<'_>, message: &str, turn: &mut Turn) {
-        let (account, session) = (asked.account, asked.session);
-        let text = message.trim();
-        let lower = text.to_lowercase();
-        let answer = if text.is_empty() {
-            Ok(format!("Your message was empty. {HELP}"))
-        } else if let Some(ops) = parse_ops(text) {
-            match ops {
-                Ok(ops) => self.edit(account, session, ops, turn).await,
-                Err(e) => Ok(format!("I could not read those edits: {e}. Nothing was changed.")),
+    /// Answers one message, ending the turn with a text event; returns the conversation's
+    /// context for the next message.
+    async fn respond(&self, asked: &Asked<'_>, message: &str, turn: &mut Turn) -> Option<Context> {
+        if let Some(ops) = parse_ops(message) {
+            let say = Say(Lang::En);
+            let text = match ops {
+                Ok(ops) => self.edit_ops(asked, ops, turn).await,
+                Err(e) => format!("I could not read those edits: {e}. {}", say.nothing_changed()),
+            };
+            turn.finish(text);
+            return None;
+        }
+        match self.carry_out(asked, message, turn).await {
+            Ok((text, context)) => {
+                turn.finish(text);
+                Some(context)
             }
-        } else if matches!(lower.as_str(), "undo" | "撤销" | "撤消") {
-            self.step(session, -1, turn).await
-        } else if matches!(lower.as_str(), "redo" | "重做") {
-            self.step(session, 1, turn).await
-        } else if let Some(quality) = export_request(&lower) {
-            self.export(asked, quality, turn).await
-        } else if ["status", "show tracks", "summary", "状态"].contains(&lower.as_str()) {
-            self.current_draft(session).await.map(|d| d.summary())
-        } else {
-            Ok(format!("I can't do that yet. {HELP}"))
-        };
-        match answer {
-            Ok(text) => turn.finish(text),
-            Err(e) => turn.finish(format!("Something went wrong: {}. Nothing was changed.", e.message)),
+            Err((lang, e)) => {
+                turn.finish(format!("{} {}", Say(lang).job_failed(&e.message), Say(lang).nothing_changed()));
+                None
+            }
         }
     }
 
-    async fn edit(
-        &self,
-        account: &Account,
-        session: &Session,
-        ops: Vec<EditOp>,
-        turn: &mut Turn,
-    ) -> Result<String, ApiError> {
+    /// Edits sent as JSON: applied together, saved as one version.
+    async fn edit_ops(&self, asked: &Asked<'_>, ops: Vec<EditOp>, turn: &mut Turn) -> String {
         let args = serde_json::to_value(&ops).unwrap_or_default();
-        // The draft may have moved since the session was read: work on the latest.
-        let session = self.session(account, &session.id).await?;
-        let draft = self.current_draft(&session).await?;
-        let mut next = match apply_all(&draft, &ops) {
-            Ok(d) => d,
-            Err(e) => {
-                turn.tool("edit_draft", args, serde_json::json!({ "error": e.to_string() }));
-                return Ok(format!("I could not apply that: {e}. Nothing was changed."));
-            }
-        };
-        let media = self.media_map(&account.id, &next).await;
-        if let Err(e) = media.and_then(|m| {
-            next.validate_media(|id| m.get(id).map(|x| x.probe.facts()))
-                .map_err(|e| ApiError::bad_request(e.to_string()))
-        }) {
-            turn.tool("edit_draft", args, serde_json::json!({ "error": e.message }));
-            return Ok(format!("That edit does not fit the media: {}. Nothing was changed.", e.message));
+        let outcome = async {
+            let session = self.session(asked.account, &asked.session.id).await?;
+            let draft = self.current_draft(&session).await?;
+            let next = apply_all(&draft, &ops).map_err(|e| SaveError::Bad(e.to_string()))?;
+            self.save_edit(asked, &session, next, &turn.invocation).await
         }
-        self.name_segments(&account.id, &mut next).await;
-        let version = self.save_draft(&session, &next, "edit").await?;
-        let summary = next.summary();
-        turn.tool("edit_draft", args, serde_json::json!({ "version": version, "summary": summary }));
-        Ok(format!(
-            "Done — {} edit{} applied (version {version}). {summary}",
-            ops.len(),
-            if ops.len() == 1 { "" } else { "s" }
-        ))
+        .await;
+        match outcome {
+            Ok((version, next)) => {
+                let summary = next.summary();
+                turn.tool("edit_draft", args, json!({ "version": version, "summary": summary }));
+                let n = ops.len();
+                format!("Done — {n} edit{} applied (version {version}). {summary}", if n == 1 { "" } else { "s" })
+            }
+            Err(e) => {
+                turn.tool("edit_draft", args, json!({ "error": e.message() }));
+                format!("I could not apply that: {}. Nothing was changed.", e.message())
+            }
+        }
     }
 
-    /// Exports the current draft, reporting progress until the file is ready.
-    async fn export(&self, asked: &Asked<'_>, quality: &str, turn: &mut Turn) -> Result<String, ApiError> {
-        let id = format!("chat_{}", turn.invocation);
+    /// Checks an edited draft against the media it uses and saves it after `session`'s
+    /// current version, as part of this turn.
+    async fn save_edit(
+        &self,
+        asked: &Asked<'_>,
+        session: &Session,
+        mut next: Draft,
+        group: &str,
+    ) -> Result<(i64, Draft), SaveError> {
+        let media = self.media_map(&asked.account.id, &next).await?;
+        next.validate_media(|id| media.get(id).map(|x| x.probe.facts())).map_err(|e| SaveError::Bad(e.to_string()))?;
+        self.name_segments(&asked.account.id, &mut next).await;
+        let version = self
+            .store
+            .push_draft(&session.id, session.draft_version, &next.to_json(), "edit", Some(group), now())
+            .await?;
+        Ok((version, next))
+    }
+
+    /// Plans a message in plain words and carries the plan out. Returns the closing text
+    /// and the context for the next message.
+    async fn carry_out(
+        &self,
+        asked: &Asked<'_>,
+        message: &str,
+        turn: &mut Turn,
+    ) -> Result<(String, Context), (Lang, ApiError)> {
+        let guess = if cutroom_agent::token::is_chinese(message) { Lang::Zh } else { Lang::En };
+        let snap =
+            self.store.snapshot(&asked.account.id, &asked.session.id).await.map_err(|e| (guess, store_error(e)))?;
+        let draft = Draft::from_json(&snap.draft).map_err(|e| (guess, ApiError::internal(e.to_string())))?;
+        let media: Vec<MediaInfo> = snap.media.iter().filter_map(planner_media).collect();
+        let context: Context = self
+            .store
+            .last_context(&snap.session.id)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|c| serde_json::from_str(&c).ok())
+            .unwrap_or_default();
+        let input = PlanInput {
+            message,
+            draft: &draft,
+            media: &media,
+            language: snap.session.language.as_deref(),
+            context: &context,
+        };
+        let plan = self.plan(&input).await;
+        let mut p = Progress { say: Say(plan.lang), version: snap.session.draft_version, draft, done: Vec::new() };
+        let session = Session { draft_version: p.version, ..snap.session };
+        self.run_plan(asked, &session, &plan, &mut p, turn).await;
+        let mut text = compose(plan.lang, p.done, &plan.questions);
+        if text.trim().is_empty() {
+            text = p.say.help();
+        }
+        Ok((text, plan.context))
+    }
+
+    /// The plan for a message: the configured language model's, or the built-in planner's.
+    async fn plan(&self, input: &PlanInput<'_>) -> Plan {
+        crate::llm::plan_with_fallback(self.llm.as_ref(), input).await
+    }
+
+    /// Carries out a plan's steps in order, stopping at the first that fails.
+    async fn run_plan(&self, asked: &Asked<'_>, session: &Session, plan: &Plan, p: &mut Progress, turn: &mut Turn) {
+        let group = turn.invocation.clone();
+        let mut pending: Vec<String> = Vec::new();
+        for step in &plan.steps {
+            let (name, args) = (step.call.name(), step.call.args());
+            let ok = match &step.call {
+                ToolCall::Edit(op) => {
+                    let at = Session { draft_version: p.version, ..session.clone() };
+                    let outcome = match apply(&p.draft, op) {
+                        Ok(next) => self.save_edit(asked, &at, next, &group).await,
+                        Err(e) => Err(SaveError::Bad(e.to_string())),
+                    };
+                    match outcome {
+                        Ok((version, next)) => {
+                            turn.tool(name, args, json!({ "version": version, "summary": next.summary() }));
+                            (p.version, p.draft) = (version, next);
+                            pending.extend(step.note.clone());
+                            true
+                        }
+                        Err(e) => {
+                            turn.tool(name, args, json!({ "error": e.message() }));
+                            p.done.append(&mut pending);
+                            p.done.push(match e {
+                                SaveError::Moved => p.say.draft_moved(),
+                                SaveError::Bad(m) => p.say.edit_failed(&m),
+                            });
+                            false
+                        }
+                    }
+                }
+                call => {
+                    p.done.append(&mut pending);
+                    self.run_call(asked, session, call, step.note.as_deref(), p, turn).await
+                }
+            };
+            if !ok {
+                return;
+            }
+        }
+        p.done.append(&mut pending);
+    }
+
+    /// One call that is not a draft edit. Returns whether to go on.
+    async fn run_call(
+        &self,
+        asked: &Asked<'_>,
+        session: &Session,
+        call: &ToolCall,
+        note: Option<&str>,
+        p: &mut Progress,
+        turn: &mut Turn,
+    ) -> bool {
+        let (name, args) = (call.name(), call.args());
+        match call {
+            ToolCall::Undo(s) | ToolCall::Redo(s) => {
+                let undo = matches!(call, ToolCall::Undo(_));
+                match self.history(session, p.version, undo, s.steps).await {
+                    Ok(Some((taken, version, draft))) => {
+                        turn.tool(name, args, json!({ "version": version, "summary": draft.summary() }));
+                        p.done.push(p.say.stepped(undo, taken));
+                        (p.version, p.draft) = (version, draft);
+                        true
+                    }
+                    Ok(None) => {
+                        turn.tool(name, args, json!({ "error": format!("nothing to {name}") }));
+                        p.done.push(p.say.nothing_to(undo));
+                        true
+                    }
+                    Err(e) => {
+                        turn.tool(name, args, json!({ "error": e.message() }));
+                        p.done.push(match e {
+                            SaveError::Moved => p.say.draft_moved(),
+                            SaveError::Bad(m) => p.say.job_failed(&m),
+                        });
+                        false
+                    }
+                }
+            }
+            ToolCall::Status => {
+                let summary = p.draft.summary();
+                turn.tool(name, args, json!({ "version": p.version, "summary": summary }));
+                p.done.push(summary);
+                true
+            }
+            ToolCall::Credits => match self.balance(asked.account).await {
+                Ok(b) => {
+                    turn.tool(name, args, json!({ "available": b.available, "frozen": b.frozen }));
+                    p.done.push(p.say.balance(b.available, b.frozen));
+                    true
+                }
+                Err(e) => {
+                    turn.tool(name, args, json!({ "error": e.message }));
+                    p.done.push(p.say.job_failed(&e.message));
+                    false
+                }
+            },
+            ToolCall::Export(a) => {
+                p.done.extend(note.map(str::to_string));
+                let text = self.export(asked, a, p.say, turn).await;
+                p.done.push(text);
+                true
+            }
+            ToolCall::Music(a) => {
+                let ok = self.music(asked, a, p, turn).await;
+                if let Ok(session) = self.session(asked.account, &session.id).await
+                    && let Ok(draft) = self.current_draft(&session).await
+                {
+                    (p.version, p.draft) = (session.draft_version, draft);
+                }
+                ok
+            }
+            other => {
+                let what = other.name();
+                turn.tool(what, args, json!({ "error": format!("{what} is not available on this server yet") }));
+                p.done.push(p.say.unavailable(what));
+                true
+            }
+        }
+    }
+
+    /// Undo or redo whole turns: versions one turn saved go back (or come back) together.
+    /// Returns how many steps were taken, the version reached and its draft.
+    async fn history(
+        &self,
+        session: &Session,
+        version: i64,
+        undo: bool,
+        steps: u32,
+    ) -> Result<Option<(usize, i64, Draft)>, SaveError> {
+        let groups = self.store.draft_groups(&session.id).await?;
+        let group = |v: i64| groups.iter().find(|(n, _)| *n == v).and_then(|(_, g)| g.clone());
+        let last = groups.iter().map(|(v, _)| *v).max().unwrap_or(1);
+        let (mut at, mut taken) = (version, 0);
+        for _ in 0..steps {
+            if undo && at > 1 {
+                let g = group(at);
+                at -= 1;
+                while g.is_some() && at > 1 && group(at) == g {
+                    at -= 1;
+                }
+            } else if !undo && at < last {
+                at += 1;
+                let g = group(at);
+                while g.is_some() && at < last && group(at + 1) == g {
+                    at += 1;
+                }
+            } else {
+                break;
+            }
+            taken += 1;
+        }
+        if taken == 0 {
+            return Ok(None);
+        }
+        self.store.set_draft_version(&session.id, version, at, now()).await?;
+        let draft =
+            Draft::from_json(&self.store.draft(&session.id, at).await?).map_err(|e| SaveError::Bad(e.to_string()))?;
+        Ok(Some((taken, at, draft)))
+    }
+
+    /// Generates music for the draft as a job and waits for it, reporting progress.
+    async fn music(&self, asked: &Asked<'_>, a: &MusicArgs, p: &mut Progress, turn: &mut Turn) -> bool {
+        let key = format!("music_{}_{}", turn.invocation, turn.calls + 1);
+        let args = serde_json::to_value(a).unwrap_or_default();
+        let id = turn.call("music", args);
+        let req = MusicJob {
+            session_id: asked.session.id.clone(),
+            style: a.style.map(|s| s.name().to_string()),
+            bpm: a.bpm,
+            volume: a.volume.unwrap_or(0.35),
+            seed: rand::random::<u32>().into(),
+            duration_ms: None,
+            group: Some(turn.invocation.clone()),
+        };
+        let job = match self.submit_music(asked.account, &key, &req).await {
+            Ok(job) => job,
+            Err(e) => {
+                turn.answer(id, "music", json!({ "error": e.message }));
+                p.done.push(p.say.job_failed(&e.message));
+                return false;
+            }
+        };
+        let mut watch = self.watch_render(asked.account, &key);
+        let mut reported = -1.0;
+        loop {
+            let job = match self.store.job(&asked.account.id, &job.client_key).await {
+                Ok(j) => j,
+                Err(e) => {
+                    turn.answer(id, "music", json!({ "error": e.to_string() }));
+                    p.done.push(p.say.job_failed(&e.to_string()));
+                    return false;
+                }
+            };
+            match job.status.as_str() {
+                "completed" => {
+                    let out: Option<MusicOutput> = job.output.as_deref().and_then(|o| serde_json::from_str(o).ok());
+                    let Some(out) = out else {
+                        turn.answer(id, "music", json!({ "error": "the job left no result" }));
+                        p.done.push(p.say.job_failed("the job left no result"));
+                        return false;
+                    };
+                    turn.answer(id, "music", serde_json::to_value(&out).unwrap_or_default());
+                    let style = cutroom_agent::tools::MusicStyle::ALL
+                        .into_iter()
+                        .find(|s| s.name() == out.style)
+                        .map_or(out.style.clone(), |s| s.label(p.say.0.zh()).to_string());
+                    p.done.push(p.say.music_ready(&style, out.bpm, out.duration_ms, req.volume));
+                    return true;
+                }
+                "failed" => {
+                    let why = job.error.unwrap_or_default();
+                    turn.answer(id, "music", json!({ "error": why }));
+                    p.done.push(p.say.job_failed(&why));
+                    return false;
+                }
+                _ if job.progress >= reported + 0.1 => {
+                    reported = job.progress;
+                    turn.progress(p.say.working(&p.say.composing(), job.progress));
+                }
+                _ => {}
+            }
+            watch.changed().await;
+        }
+    }
+
+    /// Exports the current draft, reporting progress until the file is ready; returns what
+    /// to tell the user.
+    async fn export(&self, asked: &Asked<'_>, a: &ExportArgs, say: Say, turn: &mut Turn) -> String {
+        let id = format!("chat_{}_{}", turn.invocation, turn.calls + 1);
+        let quality = match a.quality.unwrap_or(Quality::High) {
+            Quality::High => "high",
+            Quality::Medium => "medium",
+            Quality::Low => "low",
+        };
         let req = RenderRequest {
             id: id.clone(),
             session_id: asked.session.id.clone(),
             draft: None,
-            output: Some(RenderOutput { format: Some("mp4".into()), quality: Some(quality.into()), resolution: None }),
+            output: Some(RenderOutput {
+                format: Some("mp4".into()),
+                quality: Some(quality.into()),
+                resolution: a.resolution,
+            }),
         };
+        let args = serde_json::to_value(a).unwrap_or_default();
         let queued = match self.submit_render(asked.account, req, asked.who).await {
             Ok(s) => s,
             Err(e) => {
-                turn.tool(
-                    "export",
-                    serde_json::json!({ "quality": quality }),
-                    serde_json::json!({ "error": e.message }),
-                );
-                return Ok(format!("I could not start the export: {}", e.message));
+                turn.tool("export", args, json!({ "error": e.message }));
+                return say.export_failed(&e.message);
             }
         };
-        turn.tool(
-            "export",
-            serde_json::json!({ "quality": quality }),
-            serde_json::json!({ "id": id, "status": queued.status }),
-        );
+        turn.tool("export", args, json!({ "id": id, "status": queued.status }));
         let mut watch = self.watch_render(asked.account, &id);
         let mut reported = -1.0;
         loop {
-            let status = self.render_status(asked.account, &id, asked.base_url).await?;
+            let status = match self.render_status(asked.account, &id, asked.base_url).await {
+                Ok(s) => s,
+                Err(e) => return say.export_failed(&e.message),
+            };
             match status.status.as_str() {
                 "completed" => {
                     let url = status.output.map(|o| o.url).unwrap_or_default();
-                    return Ok(format!(
-                        "Your video is ready: {url} (the link works for {} h).",
-                        self.config.download_ttl_secs / 3600
-                    ));
+                    return say.export_ready(&url, (self.config.download_ttl_secs / 3600).max(1) as u64);
                 }
-                "failed" => return Ok(format!("The export failed: {}", status.error.unwrap_or_default())),
+                "failed" => return say.export_failed(&status.error.unwrap_or_default()),
                 _ if status.progress >= reported + 0.1 => {
                     reported = status.progress;
-                    turn.progress(format!("Exporting… {:.0}%", status.progress * 100.0));
+                    turn.progress(say.exporting(status.progress));
                 }
                 _ => {}
             }
@@ -281,33 +629,14 @@ impl Engine {
 
     /// Saves a new draft version after the session's current one.
     pub async fn save_draft(&self, session: &Session, draft: &Draft, note: &str) -> Result<i64, ApiError> {
-        self.store.push_draft(&session.id, session.draft_version, &draft.to_json(), note, None, now()).await.map_err(|e| {
-            match e {
+        self.store.push_draft(&session.id, session.draft_version, &draft.to_json(), note, None, now()).await.map_err(
+            |e| match e {
                 StoreError::Stale { .. } => {
                     ApiError::new(ErrorCode::BadRequest, "the draft changed meanwhile; try again")
                 }
                 other => store_error(other),
-            }
-        })
-    }
-
-    async fn step(&self, session: &Session, by: i64, turn: &mut Turn) -> Result<String, ApiError> {
-        let versions = self.store.draft_versions(&session.id).await.map_err(store_error)?;
-        let target = session.draft_version + by;
-        let name = if by < 0 { "undo" } else { "redo" };
-        if target < 1 || target > versions {
-            turn.tool(name, serde_json::json!({}), serde_json::json!({ "error": format!("nothing to {name}") }));
-            return Ok(format!("There is nothing to {name}."));
-        }
-        self.store.set_draft_version(&session.id, session.draft_version, target, now()).await.map_err(store_error)?;
-        let draft = Draft::from_json(&self.store.draft(&session.id, target).await.map_err(store_error)?)
-            .map_err(|e| ApiError::internal(e.to_string()))?;
-        turn.tool(name, serde_json::json!({}), serde_json::json!({ "version": target, "summary": draft.summary() }));
-        Ok(format!(
-            "{} — now at version {target} of {versions}. {}",
-            if by < 0 { "Undone" } else { "Redone" },
-            draft.summary()
-        ))
+            },
+        )
     }
 }
 
@@ -327,14 +656,5 @@ mod tests {
         assert!(parse_ops(r#"{"op":"explode"}"#).unwrap().is_err());
         assert!(parse_ops("make it vertical").is_none());
         assert!(parse_ops("{not json").is_none());
-    }
-
-    #[test]
-    fn export_requests() {
-        assert_eq!(export_request("export"), Some("high"));
-        assert_eq!(export_request("export low quality"), Some("low"));
-        assert_eq!(export_request("导出"), Some("high"));
-        assert_eq!(export_request("export the clip to my aunt's house in paris tomorrow"), None);
-        assert_eq!(export_request("make it vertical"), None);
     }
 }
