@@ -1,6 +1,7 @@
 //! The HTTP service end to end: a real server on a random loopback port with a temporary
 //! data directory, driven the way the reference service's clients drive it.
 
+mod agent;
 mod auth;
 mod concurrency;
 mod media;

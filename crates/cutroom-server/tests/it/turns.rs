@@ -40,7 +40,7 @@ async fn edits_over_sse_are_saved_and_undoable() {
     );
 
     let undo = s.say(&t, &sid, "undo").await;
-    assert!(undo.last().unwrap()["content"]["parts"][0]["text"].as_str().unwrap().starts_with("Undone"));
+    assert!(undo.last().unwrap()["content"]["parts"][0]["text"].as_str().unwrap().starts_with("Undid"));
     assert_eq!(s.state(&t, &sid).await["state"]["draft"]["canvas"]["w"], 1920);
     s.say(&t, &sid, "redo").await;
     assert_eq!(s.state(&t, &sid).await["state"]["draft"]["canvas"]["w"], 1080);
@@ -105,6 +105,6 @@ async fn export_in_chat_streams_progress_and_ends_with_the_link() {
     // An empty timeline cannot be exported; the reply says so.
     let other = s.session(&t).await;
     let ev = s.say(&t, &other, "导出").await;
-    assert!(text(ev.last().unwrap()).unwrap().contains("empty"), "{ev:?}");
+    assert!(text(ev.last().unwrap()).unwrap().contains("还没有片段"), "{ev:?}");
     s.stop().await;
 }
