@@ -136,7 +136,18 @@ fn refs_only(toks: &[Token]) -> bool {
             t.t,
             Tok::Num(_)
                 | Tok::Ord(_)
-                | Tok::W(L::Filler | L::Clip | L::Image | L::First | L::Last | L::It | L::Next | L::Other | L::Mine)
+                | Tok::W(
+                    L::Filler
+                        | L::Clip
+                        | L::Image
+                        | L::First
+                        | L::Last
+                        | L::It
+                        | L::Next
+                        | L::Other
+                        | L::Mine
+                        | L::Plural
+                )
                 | Tok::Name(_)
         )
     })
@@ -183,14 +194,26 @@ pub fn split(toks: &[Token]) -> Vec<Clause> {
             // "第一段和第二段之间…": the first piece was only a reference for this one.
             let prev_refs_only = has_action(&prev.toks).is_none()
                 && prev.borrowed.is_none()
-                && refs_only(&prev.toks.iter().filter(|t| !matches!(t.t, Tok::Comma | Tok::W(L::And))).cloned().collect::<Vec<_>>());
+                && refs_only(
+                    &prev
+                        .toks
+                        .iter()
+                        .filter(|t| !matches!(t.t, Tok::Comma | Tok::W(L::And)))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                );
             if prev_refs_only {
                 prev.toks.extend(piece);
                 continue;
             }
             // "titles and tags", "a caption and hashtags": one metadata request.
-            let meta_words = |toks: &[Token]| toks.iter().any(|t| matches!(t.t, Tok::W(L::Tags | L::Description | L::Metadata)));
-            let wordy = |toks: &[Token]| toks.iter().any(|t| matches!(t.t, Tok::W(L::Title | L::Caption | L::Text | L::Write | L::Description | L::Tags)));
+            let meta_words =
+                |toks: &[Token]| toks.iter().any(|t| matches!(t.t, Tok::W(L::Tags | L::Description | L::Metadata)));
+            let wordy = |toks: &[Token]| {
+                toks.iter().any(|t| {
+                    matches!(t.t, Tok::W(L::Title | L::Caption | L::Text | L::Write | L::Description | L::Tags))
+                })
+            };
             if own.is_none() && meta_words(&content) && wordy(&prev.toks) {
                 prev.toks.extend(piece);
                 continue;
@@ -211,7 +234,7 @@ pub fn split(toks: &[Token]) -> Vec<Clause> {
                 }
                 continue;
             }
-            if takes_pair(&prev.toks) && pair_incomplete(&prev.toks) {
+            if takes_pair(&prev.toks) && pair_incomplete(&prev.toks) && names_clips(&prev.toks) {
                 prev.toks.extend(piece);
                 continue;
             }
@@ -219,6 +242,19 @@ pub fn split(toks: &[Token]) -> Vec<Clause> {
         clauses.push(Clause { toks: content, borrowed: None });
     }
     clauses
+}
+
+/// Whether a request names clips at all (so "switch to vertical and add …" is no pair).
+fn names_clips(toks: &[Token]) -> bool {
+    toks.iter().any(|t| {
+        matches!(
+            t.t,
+            Tok::Ord(_)
+                | Tok::Num(_)
+                | Tok::Name(_)
+                | Tok::W(L::Clip | L::Image | L::First | L::Last | L::It | L::Between)
+        )
+    })
 }
 
 /// "between clip 1 and …" still waiting for its second object.

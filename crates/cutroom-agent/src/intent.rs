@@ -23,6 +23,9 @@ pub enum ClipRef {
     Stills,
     /// What the conversation is about ("it").
     It,
+    /// "the clip", singular and not said which: the clip in focus, or the only one; with
+    /// several, the user is asked.
+    The,
 }
 
 /// Which clips a request is about: named ones, or none said.
@@ -69,7 +72,11 @@ pub enum Dest {
 #[derive(Clone, Debug, PartialEq)]
 pub enum TextSel {
     /// Of a role (title, caption, …); `n` picks one of them (from 1, negative from the end).
-    Role { role: Role, n: Option<i64>, all: bool },
+    Role {
+        role: Role,
+        n: Option<i64>,
+        all: bool,
+    },
     /// The text with these words.
     Words(String),
     /// Every text.
@@ -157,39 +164,113 @@ pub enum MotionKind {
 /// One request.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Intent {
-    Canvas { w: u32, h: u32, name: &'static str },
+    Canvas {
+        w: u32,
+        h: u32,
+        name: &'static str,
+    },
     CanvasBg(Color),
     CanvasFps(u32),
-    Fit { clips: Clips, fit: Fit },
+    Fit {
+        clips: Clips,
+        fit: Fit,
+    },
     Swap(Clips),
-    Move { clip: Clips, dest: Dest },
+    Move {
+        clip: Clips,
+        dest: Dest,
+    },
     Reverse,
     Remove(Clips),
     KeepOnly(Clips),
-    Duplicate { clip: Clips, copies: u32 },
+    Duplicate {
+        clip: Clips,
+        copies: u32,
+    },
     /// Take `head` ms off the start and/or `tail` off the end (negative extends).
-    Trim { clip: Clips, head: i64, tail: i64 },
+    Trim {
+        clip: Clips,
+        head: i64,
+        tail: i64,
+    },
     /// Cut a span of the timeline out.
-    CutSpan { from: u64, to: u64 },
-    SetLen { clips: Clips, d: u64 },
-    ScaleLen { clips: Clips, factor: f64 },
+    CutSpan {
+        from: u64,
+        to: u64,
+    },
+    SetLen {
+        clips: Clips,
+        d: u64,
+    },
+    ScaleLen {
+        clips: Clips,
+        factor: f64,
+    },
     Total(u64),
-    Split { clip: Clips, at: SplitAt },
-    Speed { clips: Clips, amount: Amount },
-    Volume { sound: Sound, amount: Amount },
-    Fade { target: FadeTarget, fade_in: Option<u64>, fade_out: Option<u64>, has_in: bool, has_out: bool },
-    Transition { cuts: Cuts, kind: Option<TransitionKind>, d: Option<u64> },
+    Split {
+        clip: Clips,
+        at: SplitAt,
+    },
+    Speed {
+        clips: Clips,
+        amount: Amount,
+    },
+    Volume {
+        sound: Sound,
+        amount: Amount,
+    },
+    Fade {
+        target: FadeTarget,
+        fade_in: Option<u64>,
+        fade_out: Option<u64>,
+        has_in: bool,
+        has_out: bool,
+    },
+    Transition {
+        cuts: Cuts,
+        kind: Option<TransitionKind>,
+        d: Option<u64>,
+    },
     NoTransition(Cuts),
     Duck(bool),
-    AddText { text: Option<String>, role: Role, when: When, style: StyleChange },
-    EditText { sel: TextSel, text: Option<String>, style: StyleChange, when: When },
+    AddText {
+        text: Option<String>,
+        role: Role,
+        when: When,
+        style: StyleChange,
+    },
+    /// Change texts; with `or_add`, a text that is not there yet is added instead ("标题写
+    /// '毕业快乐'" with no title), otherwise the user is told it is not there.
+    EditText {
+        sel: TextSel,
+        text: Option<String>,
+        style: StyleChange,
+        when: When,
+        or_add: bool,
+    },
     RemoveText(TextSel),
-    Motion { clips: Clips, motion: Option<MotionKind> },
-    /// Put uploaded media on the video track.
-    AddClip { media: String, dest: Dest, d: Option<u64> },
+    Motion {
+        clips: Clips,
+        motion: Option<MotionKind>,
+    },
+    /// Put uploaded media on the video track; with `or_move` ("put beach.mp4 before the
+    /// logo"), a clip of it already there (just one) moves instead.
+    AddClip {
+        media: String,
+        dest: Dest,
+        d: Option<u64>,
+        or_move: bool,
+    },
     /// Put an uploaded sound on its own audio track.
-    AddAudio { media: String, start: u64, volume: Option<f64> },
-    MusicFromUpload { media: String, volume: Option<f64> },
+    AddAudio {
+        media: String,
+        start: u64,
+        volume: Option<f64>,
+    },
+    MusicFromUpload {
+        media: String,
+        volume: Option<f64>,
+    },
     Music(MusicArgs),
     RemoveMusic,
     RemoveVoice,
@@ -206,6 +287,9 @@ pub enum Intent {
     Help,
     /// A statement about clips ("the start of the last clip is boring"): what "it" means next.
     Focus(Clips),
+    /// A comparative on its own ("bigger", "再小一点"): applies to what the conversation is
+    /// about (the music's or voice's level, a text's size).
+    Comparative(Amount),
     /// Something to ask the user before doing anything.
     Ask(Ask),
 }
@@ -231,6 +315,8 @@ pub enum Ask {
     WhichSound,
     /// Several texts and no way to tell which.
     WhichText,
+    /// A comparative with nothing to apply it to.
+    WhatToChange,
     /// The named thing is not there.
     Missing(String),
 }

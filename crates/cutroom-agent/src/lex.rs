@@ -216,6 +216,9 @@ const EN_WORDS: &[(&str, L)] = &[
     ("ditch", L::Remove),
     ("lose", L::Remove),
     ("kill", L::Remove),
+    ("nuke", L::Remove),
+    ("axe", L::Remove),
+    ("trash", L::Remove),
     ("scrap", L::Remove),
     ("clear", L::Remove),
     ("del", L::Remove),
@@ -226,7 +229,7 @@ const EN_WORDS: &[(&str, L)] = &[
     ("turn", L::Set),
     ("adjust", L::Set),
     ("convert", L::Set),
-    ("switch", L::Set),
+    ("switch", L::Swap),
     ("go", L::Set),
     ("update", L::Set),
     ("edit", L::Set),
@@ -280,6 +283,8 @@ const EN_WORDS: &[(&str, L)] = &[
     ("tighten", L::Shorten),
     ("condense", L::Shorten),
     ("split", L::Split),
+    ("slice", L::Split),
+    ("bisect", L::Split),
     ("divide", L::Split),
     ("separate", L::Split),
     ("accelerate", L::SpeedUp),
@@ -306,6 +311,8 @@ const EN_WORDS: &[(&str, L)] = &[
     ("save", L::Export),
     ("send", L::Export),
     ("status", L::Status),
+    ("rundown", L::Status),
+    ("breakdown", L::Status),
     ("summary", L::Status),
     ("summarize", L::Status),
     ("overview", L::Status),
@@ -510,6 +517,7 @@ const EN_WORDS: &[(&str, L)] = &[
     ("place", L::Add),
     ("cuts", L::Cuts),
     ("half", L::Half),
+    ("halve", L::Half),
     ("halves", L::Half),
     ("times", L::Times),
     ("step", L::Step),
@@ -835,6 +843,7 @@ const EN_WORDS: &[(&str, L)] = &[
     ("those", L::It),
     ("one", L::It),
     ("saying", L::Saying),
+    ("say", L::Saying),
     ("says", L::Saying),
     ("reading", L::Saying),
     ("reads", L::Saying),
@@ -957,9 +966,14 @@ const EN_PHRASES: &[(&str, L)] = &[
     ("slowed down", L::SlowDown),
     ("slow it down", L::SlowDown),
     ("fade in", L::FadeIn),
+    ("fade in from black", L::FadeIn),
+    ("fade up from black", L::FadeIn),
+    ("fade from black", L::FadeIn),
+    ("fade up", L::FadeIn),
     ("fade-in", L::FadeIn),
     ("fades in", L::FadeIn),
     ("fade out", L::FadeOut),
+    ("fade out to black", L::FadeOut),
     ("fade-out", L::FadeOut),
     ("fades out", L::FadeOut),
     ("fade away", L::FadeOut),
@@ -1088,6 +1102,8 @@ const EN_PHRASES: &[(&str, L)] = &[
     ("youtube short", L::Platform(Plat::Shorts)),
     ("yt short", L::Platform(Plat::Shorts)),
     ("turn down", L::Decrease),
+    ("tone down", L::Decrease),
+    ("tone it down", L::Decrease),
     ("turn up", L::Increase),
     ("chop off", L::Trim),
     ("yt shorts", L::Platform(Plat::Shorts)),
@@ -1355,6 +1371,12 @@ const ZH_WORDS: &[(&str, L)] = &[
     ("看一下", L::Show),
     ("查看", L::Show),
     ("居中", L::Pos(Anchor::Center)),
+    ("画面上方", L::Pos(Anchor::Top)),
+    ("画面顶部", L::Pos(Anchor::Top)),
+    ("画面下方", L::Pos(Anchor::Bottom)),
+    ("画面底部", L::Pos(Anchor::Bottom)),
+    ("画面中间", L::Pos(Anchor::Center)),
+    ("画面中央", L::Pos(Anchor::Center)),
     ("加粗", L::Bold),
     ("粗体", L::Bold),
     // things
@@ -1433,6 +1455,14 @@ const ZH_WORDS: &[(&str, L)] = &[
     ("擦除", L::TKind(TransitionKind::WipeLeft)),
     ("划像", L::TKind(TransitionKind::WipeLeft)),
     ("滑动", L::TKind(TransitionKind::SlideLeft)),
+    ("向上滑动", L::TKind(TransitionKind::SlideUp)),
+    ("向下滑动", L::TKind(TransitionKind::SlideDown)),
+    ("向左滑动", L::TKind(TransitionKind::SlideLeft)),
+    ("向右滑动", L::TKind(TransitionKind::SlideRight)),
+    ("向上擦除", L::TKind(TransitionKind::WipeUp)),
+    ("向下擦除", L::TKind(TransitionKind::WipeDown)),
+    ("向左擦除", L::TKind(TransitionKind::WipeLeft)),
+    ("向右擦除", L::TKind(TransitionKind::WipeRight)),
     ("推移", L::TKind(TransitionKind::SlideLeft)),
     ("滑入", L::TKind(TransitionKind::SlideLeft)),
     ("变焦转场", L::TKind(TransitionKind::ZoomIn)),
@@ -1508,6 +1538,7 @@ const ZH_WORDS: &[(&str, L)] = &[
     ("倍", L::Times),
     ("次", L::Times),
     ("步", L::Step),
+    ("操作", L::Step),
     ("推拉", L::KenBurns),
     ("肯伯恩斯", L::KenBurns),
     ("会话", L::OutOfScope),
@@ -1621,8 +1652,7 @@ const ZH_WORDS: &[(&str, L)] = &[
     ("全部", L::All),
     ("每个", L::All),
     ("每一个", L::All),
-    ("每段", L::All),
-    ("每一段", L::All),
+    ("每一", L::All),
     ("每", L::All),
     ("各个", L::All),
     ("整体", L::All),
@@ -1840,6 +1870,8 @@ const ZH_WORDS: &[(&str, L)] = &[
     ("怎么", L::Question),
     ("吗", L::Question),
     ("请", L::Filler),
+    ("能不能", L::Filler),
+    ("可不可以", L::Filler),
     ("帮我", L::Filler),
     ("帮忙", L::Filler),
     ("麻烦", L::Filler),
@@ -1896,6 +1928,9 @@ const ZH_WORDS: &[(&str, L)] = &[
     ("裁切", L::Cover),
     ("空镜", L::DeadAir),
     ("当前", L::Filler),
+    ("刚才", L::Filler),
+    ("刚刚", L::Filler),
+    ("还是", L::Filler),
     ("现在", L::Filler),
     ("目前", L::Filler),
 ];
@@ -1935,7 +1970,9 @@ fn tables() -> &'static Tables {
 /// Whether an English word is the plural of a countable thing ("clips", "captions").
 pub fn en_plural(word: &str) -> bool {
     let t = tables();
-    if t.en.contains_key(word) && !matches!(word, "transitions" | "subtitles" | "subs" | "crossfades" | "dissolves" | "wipes" | "slides") {
+    if t.en.contains_key(word)
+        && !matches!(word, "transitions" | "subtitles" | "subs" | "crossfades" | "dissolves" | "wipes" | "slides")
+    {
         return false;
     }
     let stem = word.strip_suffix("es").filter(|s| t.en.contains_key(s)).or_else(|| word.strip_suffix('s'));
@@ -2017,8 +2054,8 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -2030,28 +2067,6 @@ fn distance(a: &str, b: &str) -> usize {
         }
     }
     d[a.len()][b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn words_stems_and_typos() {
-        assert_eq!(en_word("clips"), Some(L::Clip));
-        assert_eq!(en_word("scenes"), Some(L::Clip));
-        assert_eq!(en_word("adding"), Some(L::Add));
-        assert_eq!(en_word("removed"), Some(L::Remove));
-        assert_eq!(en_word("vertcal"), Some(L::Vertical));
-        assert_eq!(en_word("transtion"), Some(L::Transition));
-        assert_eq!(en_word("xyzzy"), None);
-        let words = ["fade", "to", "black", "please"];
-        assert_eq!(en_phrase(&words, 0), Some((L::TKind(TransitionKind::FadeBlack), 3)));
-        let chars: Vec<char> = "背景音乐小一点".chars().collect();
-        assert_eq!(zh_word(&chars), Some((L::Music, 4)));
-        let chars: Vec<char> = "小一点".chars().collect();
-        assert_eq!(zh_word(&chars), Some((L::Small, 3)));
-    }
 }
 
 /// Everyday Chinese nouns for what footage shows, with the English word a file may be
@@ -2109,4 +2124,26 @@ pub fn zh_name(chars: &[char]) -> Option<(&'static str, usize)> {
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_stems_and_typos() {
+        assert_eq!(en_word("clips"), Some(L::Clip));
+        assert_eq!(en_word("scenes"), Some(L::Clip));
+        assert_eq!(en_word("adding"), Some(L::Add));
+        assert_eq!(en_word("removed"), Some(L::Remove));
+        assert_eq!(en_word("vertcal"), Some(L::Vertical));
+        assert_eq!(en_word("transtion"), Some(L::Transition));
+        assert_eq!(en_word("xyzzy"), None);
+        let words = ["fade", "to", "black", "please"];
+        assert_eq!(en_phrase(&words, 0), Some((L::TKind(TransitionKind::FadeBlack), 3)));
+        let chars: Vec<char> = "背景音乐小一点".chars().collect();
+        assert_eq!(zh_word(&chars), Some((L::Music, 4)));
+        let chars: Vec<char> = "小一点".chars().collect();
+        assert_eq!(zh_word(&chars), Some((L::Small, 3)));
+    }
 }

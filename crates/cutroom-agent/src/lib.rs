@@ -64,9 +64,13 @@ impl Lang {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Focus {
     /// Clips, by position on the video track (from 0).
-    Clips { indices: Vec<usize> },
+    Clips {
+        indices: Vec<usize>,
+    },
     /// A text, by its words.
-    Text { text: String },
+    Text {
+        text: String,
+    },
     Music,
     Voice,
     /// The video as a whole (canvas, everything).

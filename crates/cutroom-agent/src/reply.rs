@@ -23,12 +23,39 @@ pub fn clip_label(lang: Lang, n: usize, name: &str) -> String {
     }
 }
 
+/// Said after a change that moved the video's end, when the music followed it.
+const FOLLOWS_EN: &str = " The music now ends with the video.";
+const FOLLOWS_ZH: &str = "背景音乐也随视频一起结束。";
+
 /// The reply: what changed, then any questions.
 pub fn compose(lang: Lang, notes: Vec<String>, questions: &[String]) -> String {
     let mut out = String::new();
-    let notes: Vec<String> = notes.into_iter().filter(|n| !n.is_empty()).collect();
-    if !notes.is_empty() {
-        out.push_str(&notes.join(if lang.zh() { "；" } else { " " }));
+    let mut notes: Vec<String> = notes.into_iter().filter(|n| !n.is_empty()).collect();
+    // That the music follows the video is said once, after the last change that moved it.
+    for tail in [FOLLOWS_EN, FOLLOWS_ZH] {
+        if let Some(last) = notes.iter().rposition(|n| n.ends_with(tail)) {
+            for n in &mut notes[..last] {
+                if let Some(head) = n.strip_suffix(tail) {
+                    *n = head.to_string();
+                }
+            }
+        }
+    }
+    for n in notes {
+        if !out.is_empty() {
+            // Chinese sentences that already end need no separator.
+            match (lang, out.ends_with(['。', '？', '！', '）'])) {
+                (Lang::Zh, true) => {}
+                (Lang::Zh, false) => out.push('；'),
+                (Lang::En, _) => out.push(' '),
+            }
+        }
+        // A note may begin with a label ("clip 4 (photo) now …"): sentences start upper case.
+        let mut chars = n.chars();
+        if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            out.push_str(chars.as_str());
+        }
     }
     for q in questions {
         if !out.is_empty() {
@@ -102,32 +129,59 @@ impl Say {
     pub fn too_long(&self, max: usize) -> String {
         say!(
             self,
-            format!("That message is too long for me to follow (over {max} characters); nothing was changed. Please send one or a few requests at a time."),
+            format!(
+                "That message is too long for me to follow (over {max} characters); nothing was changed. Please send one or a few requests at a time."
+            ),
             format!("这条消息太长了（超过 {max} 个字符），我没有做任何修改。请一次说一两个要求。")
         )
     }
 
     pub fn ask(&self, a: &Ask) -> String {
         match a {
-            Ask::WhichClip(what) => say!(self, format!("Which clip should I {what}? Say e.g. \"the second clip\"."), "是哪一段？可以说“第二段”。".to_string()),
-            Ask::WhatIsIt(what) => say!(self, format!("What should I {what}? I'm not sure what \"it\" refers to."), "你说的“它”指的是什么？".to_string()),
+            Ask::WhichClip(what) => say!(
+                self,
+                format!("Which clip should I {what}? Say e.g. \"the second clip\"."),
+                "是哪一段？可以说“第二段”。".to_string()
+            ),
+            Ask::WhatIsIt(what) => say!(
+                self,
+                format!("What should I {what}? I'm not sure what \"it\" refers to."),
+                "你说的“它”指的是什么？".to_string()
+            ),
             Ask::WhatWords(role) => {
                 let r = self.role(*role);
-                say!(self, format!("What should the {r} say? Put the words in quotes, e.g. add a {r} 'Hello'."), format!("{r}要写什么？请用引号写出内容，例如：加{r}“你好”。"))
+                say!(
+                    self,
+                    format!("What should the {r} say? Put the words in quotes, e.g. add a {r} 'Hello'."),
+                    format!("{r}要写什么？请用引号写出内容，例如：加{r}“你好”。")
+                )
             }
             Ask::Unsupported(what) => say!(
                 self,
-                format!("I can't do that (\"{what}\"): cutroom edits clips, text, music and timing but has no effects like that. {}", self.short_help()),
-                format!("这个我做不到（“{what}”）：我能剪辑片段、文字、音乐和时间，但没有这类特效。{}", self.short_help())
+                format!(
+                    "I can't do that (\"{what}\"): cutroom edits clips, text, music and timing but has no effects like that. {}",
+                    self.short_help()
+                ),
+                format!(
+                    "这个我做不到（“{what}”）：我能剪辑片段、文字、音乐和时间，但没有这类特效。{}",
+                    self.short_help()
+                )
             ),
             Ask::OutOfScope => say!(
                 self,
-                format!("I can only work on this session's video — not on other sessions, accounts, credits or the server, and I don't change my rules. {}", self.short_help()),
-                format!("我只能编辑当前会话里的视频，不能操作其他会话、账号、积分或服务器，也不会改变规则。{}", self.short_help())
+                format!(
+                    "I can only work on this session's video — not on other sessions, accounts, credits or the server, and I don't change my rules. {}",
+                    self.short_help()
+                ),
+                format!(
+                    "我只能编辑当前会话里的视频，不能操作其他会话、账号、积分或服务器，也不会改变规则。{}",
+                    self.short_help()
+                )
             ),
             Ask::NoGrant => say!(
                 self,
-                "I can't add credits; the server's operator grants them. Say \"credits\" to see your balance.".to_string(),
+                "I can't add credits; the server's operator grants them. Say \"credits\" to see your balance."
+                    .to_string(),
                 "我不能增加积分，积分由服务器管理员发放。说“积分”可以查看余额。".to_string()
             ),
             Ask::NotUnderstood(w) if w.trim().is_empty() => self.help(),
@@ -136,13 +190,24 @@ impl Say {
                 format!("I didn't understand \"{w}\". {}", self.short_help()),
                 format!("我没看懂“{w}”。{}", self.short_help())
             ),
+            Ask::WhatToChange => say!(
+                self,
+                "What should change: the music's volume, the clips' sound, or the size of a text? For example \"make the music quieter\" or \"make the title bigger\".".to_string(),
+                "要调整什么：背景音乐音量、片段原声，还是文字大小？比如“背景音乐小一点”或“标题大一点”。".to_string()
+            ),
             Ask::WhichSound => say!(
                 self,
                 "Which sound: the music or the clips' own sound?".to_string(),
                 "是调背景音乐，还是视频原声？".to_string()
             ),
-            Ask::WhichText => say!(self, "Which text? Say e.g. \"the title\" or quote its words.".to_string(), "是哪一段文字？可以说“标题”或用引号写出它的内容。".to_string()),
-            Ask::Missing(what) => say!(self, format!("There is no {what} in this session."), format!("这个会话里没有{what}。")),
+            Ask::WhichText => say!(
+                self,
+                "Which text? Say e.g. \"the title\" or quote its words.".to_string(),
+                "是哪一段文字？可以说“标题”或用引号写出它的内容。".to_string()
+            ),
+            Ask::Missing(what) => {
+                say!(self, format!("There is no {what} in this session."), format!("这个会话里没有{what}。"))
+            }
         }
     }
 
@@ -172,34 +237,57 @@ impl Say {
     pub fn placed(&self, names: &[String]) -> String {
         say!(
             self,
-            format!("Put your {} on the timeline ({}).", if names.len() == 1 { "clip".to_string() } else { format!("{} clips", names.len()) }, list(self.0, names)),
+            format!(
+                "Put your {} on the timeline ({}).",
+                if names.len() == 1 { "clip".to_string() } else { format!("{} clips", names.len()) },
+                list(self.0, names)
+            ),
             format!("已把你的{}个素材放到时间线上（{}）。", names.len(), list(self.0, names))
         )
     }
 
     pub fn gone(&self, n: i64) -> String {
-        say!(self, format!("Clip {n} was already removed by an earlier request; nothing else changed for this one."), format!("第{n}段已经被前面的操作删掉了。"))
+        say!(
+            self,
+            format!("Clip {n} was already removed by an earlier request; nothing else changed for this one."),
+            format!("第{n}段已经被前面的操作删掉了。")
+        )
     }
 
     pub fn no_clip(&self, n: i64, count: usize) -> String {
         let n = if n < 0 { format!("{}", count as i64 + n + 1) } else { n.to_string() };
         say!(
             self,
-            format!("There is no clip {n}: the timeline has {count} clip{}. Which one did you mean?", if count == 1 { "" } else { "s" }),
+            format!(
+                "There is no clip {n}: the timeline has {count} clip{}. Which one did you mean?",
+                if count == 1 { "" } else { "s" }
+            ),
             format!("没有第{n}段：时间线上只有{count}段。你指的是哪一段？")
         )
     }
 
     pub fn not_on_timeline(&self, name: &str) -> String {
-        say!(self, format!("I can't find \"{name}\" on the timeline or in your uploads."), format!("时间线和上传的素材里都找不到“{name}”。"))
+        say!(
+            self,
+            format!("I can't find \"{name}\" on the timeline or in your uploads."),
+            format!("时间线和上传的素材里都找不到“{name}”。")
+        )
     }
 
     pub fn no_stills(&self) -> String {
-        say!(self, "Zoom and pan work on still images, and there is none on the timeline.".to_string(), "推拉效果只能用在图片上，时间线上没有图片。".to_string())
+        say!(
+            self,
+            "Zoom and pan work on still images, and there is none on the timeline.".to_string(),
+            "推拉效果只能用在图片上，时间线上没有图片。".to_string()
+        )
     }
 
     pub fn no_clips(&self) -> String {
-        say!(self, "The timeline has no clips yet: upload a video or image first.".to_string(), "时间线上还没有片段，请先上传视频或图片。".to_string())
+        say!(
+            self,
+            "The timeline has no clips yet: upload a video or image first.".to_string(),
+            "时间线上还没有片段，请先上传视频或图片。".to_string()
+        )
     }
 
     pub fn which_clip(&self, what: &str, labels: &[String]) -> String {
@@ -217,7 +305,10 @@ impl Say {
         say!(
             self,
             if what == "order" {
-                format!("In what order? E.g. \"reverse the order\", \"move the last clip to the start\", or \"order by energy\". Clips: {}.", list(self.0, labels))
+                format!(
+                    "In what order? E.g. \"reverse the order\", \"move the last clip to the start\", or \"order by energy\". Clips: {}.",
+                    list(self.0, labels)
+                )
             } else {
                 format!("Which clip should I {verb}? There are {}: {}.", labels.len(), list(self.0, labels))
             },
@@ -226,7 +317,11 @@ impl Say {
     }
 
     pub fn need_two(&self) -> String {
-        say!(self, "That needs at least two clips on the timeline.".to_string(), "这需要时间线上至少有两段。".to_string())
+        say!(
+            self,
+            "That needs at least two clips on the timeline.".to_string(),
+            "这需要时间线上至少有两段。".to_string()
+        )
     }
 
     pub fn canvas_same(&self, w: u32, h: u32) -> String {
@@ -263,7 +358,11 @@ impl Say {
             (Fit::Contain, true) => "完整显示（留边）",
             (Fit::Blur, true) => "完整显示，背景模糊",
         };
-        say!(self, format!("{} now {how}.", if n == 1 { "The clip".to_string() } else { format!("All {n} clips") }), format!("{}现在{how}。", if n == 1 { "这段".to_string() } else { format!("{n}段片段") }))
+        say!(
+            self,
+            format!("{} now {how}.", if n == 1 { "The clip".to_string() } else { format!("All {n} clips") }),
+            format!("{}现在{how}。", if n == 1 { "这段".to_string() } else { format!("{n}段片段") })
+        )
     }
 
     pub fn reversed(&self, n: usize) -> String {
@@ -279,7 +378,11 @@ impl Say {
     }
 
     pub fn moved(&self, label: &str, pos: usize, total: usize) -> String {
-        say!(self, format!("Moved {label}; it's now clip {pos} of {total}."), format!("已移动{label}，现在是第{pos}段（共{total}段）。"))
+        say!(
+            self,
+            format!("Moved {label}; it's now clip {pos} of {total}."),
+            format!("已移动{label}，现在是第{pos}段（共{total}段）。")
+        )
     }
 
     pub fn removed(&self, labels: &[String]) -> String {
@@ -289,17 +392,29 @@ impl Say {
     pub fn duplicated(&self, label: &str, copies: u32) -> String {
         say!(
             self,
-            if copies == 1 { format!("Duplicated {label}; the copy follows it.") } else { format!("Added {copies} copies of {label} after it.") },
+            if copies == 1 {
+                format!("Duplicated {label}; the copy follows it.")
+            } else {
+                format!("Added {copies} copies of {label} after it.")
+            },
             format!("已复制{label}{}。", if copies == 1 { String::new() } else { format!(" {copies} 次") })
         )
     }
 
     pub fn trim_too_much(&self, label: &str, d: u64) -> String {
-        say!(self, format!("{label} is only {} long, so I can't trim that much.", secs(d)), format!("{label}只有{}，剪不了这么多。", secs(d)))
+        say!(
+            self,
+            format!("{label} is only {} long, so I can't trim that much.", secs(d)),
+            format!("{label}只有{}，剪不了这么多。", secs(d))
+        )
     }
 
     pub fn cannot_extend(&self, label: &str) -> String {
-        say!(self, format!("{label} already uses all of its source, so it can't be longer."), format!("{label}已经用完了素材，无法再延长。"))
+        say!(
+            self,
+            format!("{label} already uses all of its source, so it can't be longer."),
+            format!("{label}已经用完了素材，无法再延长。")
+        )
     }
 
     pub fn trimmed(&self, label: &str, head: i64, tail: i64, now: u64) -> String {
@@ -323,24 +438,44 @@ impl Say {
             parts.push(part(tail, false));
         }
         let s = list(self.0, &parts);
-        say!(self, format!("{}{} (now {}).", s[..1].to_uppercase(), &s[1..], secs(now)), format!("{s}（现在{}）。", secs(now)))
+        say!(
+            self,
+            format!("{}{} (now {}).", s[..1].to_uppercase(), &s[1..], secs(now)),
+            format!("{s}（现在{}）。", secs(now))
+        )
     }
 
     pub fn cut_span(&self, from: u64, to: u64) -> String {
-        say!(self, format!("Cut {}–{} out of the video.", secs(from), secs(to)), format!("已剪掉视频的 {}–{}。", secs(from), secs(to)))
+        say!(
+            self,
+            format!("Cut {}–{} out of the video.", secs(from), secs(to)),
+            format!("已剪掉视频的 {}–{}。", secs(from), secs(to))
+        )
     }
 
     pub fn lengths(&self, labels: &[String], each: &[u64], short: &[String]) -> String {
         let mut s = if labels.len() > 1 && each.windows(2).all(|w| w[0] == w[1]) {
-            say!(self, format!("Set {} clips to {} each.", labels.len(), secs(each[0])), format!("已把{}段都设为{}。", labels.len(), secs(each[0])))
+            say!(
+                self,
+                format!("Set {} clips to {} each.", labels.len(), secs(each[0])),
+                format!("已把{}段都设为{}。", labels.len(), secs(each[0]))
+            )
         } else {
             let items: Vec<String> = labels.iter().zip(each).map(|(l, d)| format!("{l} {}", secs(*d))).collect();
-            say!(self, format!("Set the length: {}.", list(self.0, &items)), format!("已设定时长：{}。", list(self.0, &items)))
+            say!(
+                self,
+                format!("Set the length: {}.", list(self.0, &items)),
+                format!("已设定时长：{}。", list(self.0, &items))
+            )
         };
         if !short.is_empty() {
             s.push_str(&say!(
                 self,
-                format!(" ({} ran out of source footage, so {} as long as it can be.)", list(self.0, short), if short.len() == 1 { "it is" } else { "they are" }),
+                format!(
+                    " ({} ran out of source footage, so {} as long as it can be.)",
+                    list(self.0, short),
+                    if short.len() == 1 { "it is" } else { "they are" }
+                ),
                 format!("（{}的素材不够长，已设为最长。）", list(self.0, short))
             ));
         }
@@ -349,31 +484,59 @@ impl Say {
 
     pub fn total(&self, target: u64, got: u64) -> String {
         if got.abs_diff(target) <= 50 {
-            say!(self, format!("The video is now {} long; every clip was scaled to fit.", secs(got)), format!("视频现在长{}，每段都按比例调整了。", secs(got)))
+            say!(
+                self,
+                format!("The video is now {} long; every clip was scaled to fit.", secs(got)),
+                format!("视频现在长{}，每段都按比例调整了。", secs(got))
+            )
         } else {
             say!(
                 self,
-                format!("The clips' footage only allows {}, so the video is now that long (you asked for {}).", secs(got), secs(target)),
+                format!(
+                    "The clips' footage only allows {}, so the video is now that long (you asked for {}).",
+                    secs(got),
+                    secs(target)
+                ),
                 format!("素材只够{}，视频现在就是这么长（你要的是{}）。", secs(got), secs(target))
             )
         }
     }
 
     pub fn not_inside(&self, t: u64) -> String {
-        say!(self, format!("There's no clip to split at {} (it has to fall inside a clip, away from its ends).", secs(t)), format!("在{}处没有可以分割的片段。", secs(t)))
+        say!(
+            self,
+            format!("There's no clip to split at {} (it has to fall inside a clip, away from its ends).", secs(t)),
+            format!("在{}处没有可以分割的片段。", secs(t))
+        )
     }
 
     pub fn split(&self, label: &str, at: u64, parts: u32) -> String {
         if parts == 2 {
-            say!(self, format!("Split {label} at {} into two clips.", secs(at)), format!("已在{}处把{label}分成两段。", secs(at)))
+            say!(
+                self,
+                format!("Split {label} at {} into two clips.", secs(at)),
+                format!("已在{}处把{label}分成两段。", secs(at))
+            )
         } else {
-            say!(self, format!("Split {label} into {parts} parts of {} each.", secs(at)), format!("已把{label}分成{parts}段，每段{}。", secs(at)))
+            say!(
+                self,
+                format!("Split {label} into {parts} parts of {} each.", secs(at)),
+                format!("已把{label}分成{parts}段，每段{}。", secs(at))
+            )
         }
     }
 
     pub fn speed(&self, labels: &[String], v: f64) -> String {
-        let who = if labels.is_empty() { say!(self, "every clip".to_string(), "所有片段".to_string()) } else { list(self.0, labels) };
-        let how = if (v - 1.0).abs() < 1e-9 { say!(self, "normal speed".to_string(), "正常速度".to_string()) } else { format!("{v}×") };
+        let who = if labels.is_empty() {
+            say!(self, "every clip".to_string(), "所有片段".to_string())
+        } else {
+            list(self.0, labels)
+        };
+        let how = if (v - 1.0).abs() < 1e-9 {
+            say!(self, "normal speed".to_string(), "正常速度".to_string())
+        } else {
+            format!("{v}×")
+        };
         say!(self, format!("Set {who} to {how}."), format!("已把{who}设为{how}。"))
     }
 
@@ -402,7 +565,11 @@ impl Say {
     }
 
     pub fn no_music(&self) -> String {
-        say!(self, "There's no music on the timeline yet; say e.g. \"add calm music\".".to_string(), "时间线上还没有音乐，可以说“加一段舒缓的音乐”。".to_string())
+        say!(
+            self,
+            "There's no music on the timeline yet; say e.g. \"add calm music\".".to_string(),
+            "时间线上还没有音乐，可以说“加一段舒缓的音乐”。".to_string()
+        )
     }
 
     pub fn no_voice(&self) -> String {
@@ -425,25 +592,54 @@ impl Say {
         let name = transition_name(self.0, k);
         say!(
             self,
-            format!("Added a {} {name} {}.", secs(d), if n == 1 { "at that cut".to_string() } else { format!("at all {n} cuts") }),
-            format!("已在{}加上{}的{name}转场。", if n == 1 { "这个剪切点".to_string() } else { format!("全部{n}个剪切点") }, secs(d))
+            format!(
+                "Added a {} {name} {}.",
+                secs(d),
+                if n == 1 { "at that cut".to_string() } else { format!("at all {n} cuts") }
+            ),
+            format!(
+                "已在{}加上{}的{name}转场。",
+                if n == 1 { "这个剪切点".to_string() } else { format!("全部{n}个剪切点") },
+                secs(d)
+            )
         )
     }
 
     pub fn no_transition(&self, n: usize) -> String {
-        say!(self, format!("Removed the transition{} ({} hard cut{} now).", if n == 1 { "" } else { "s" }, n, if n == 1 { "" } else { "s" }), format!("已去掉转场，现在是{n}个直接切换。"))
+        say!(
+            self,
+            format!(
+                "Removed the transition{} ({} hard cut{} now).",
+                if n == 1 { "" } else { "s" },
+                n,
+                if n == 1 { "" } else { "s" }
+            ),
+            format!("已去掉转场，现在是{n}个直接切换。")
+        )
     }
 
     pub fn duck(&self, on: bool) -> String {
         match on {
-            true => say!(self, "The music now dips under the video's own sound and speech.".to_string(), "背景音乐会在有人说话时自动压低。".to_string()),
-            false => say!(self, "Turned ducking off: the music stays at its level.".to_string(), "已关闭自动压低，音乐保持原音量。".to_string()),
+            true => say!(
+                self,
+                "The music now dips under the video's own sound and speech.".to_string(),
+                "背景音乐会在有人说话时自动压低。".to_string()
+            ),
+            false => say!(
+                self,
+                "Turned ducking off: the music stays at its level.".to_string(),
+                "已关闭自动压低，音乐保持原音量。".to_string()
+            ),
         }
     }
 
     pub fn text_added(&self, role: Role, text: &str, start: u64, end: u64) -> String {
         let r = self.role(role);
-        say!(self, format!("Added the {r} “{text}” ({}–{}).", secs(start), secs(end)), format!("已添加{r}“{text}”（{}–{}）。", secs(start), secs(end)))
+        say!(
+            self,
+            format!("Added the {r} “{text}” ({}–{}).", secs(start), secs(end)),
+            format!("已添加{r}“{text}”（{}–{}）。", secs(start), secs(end))
+        )
     }
 
     pub fn text_changed(&self, text: &str, n: usize, words: bool, style: &StyleChange) -> String {
@@ -509,30 +705,53 @@ impl Say {
     }
 
     pub fn clip_added(&self, name: &str, pos: usize, len: u64) -> String {
-        say!(self, format!("Added {name} as clip {pos} ({}).", secs(len)), format!("已把{name}加为第{pos}段（{}）。", secs(len)))
+        say!(
+            self,
+            format!("Added {name} as clip {pos} ({}).", secs(len)),
+            format!("已把{name}加为第{pos}段（{}）。", secs(len))
+        )
     }
 
     pub fn audio_added(&self, name: &str, start: u64) -> String {
-        say!(self, format!("Added {name} on its own audio track from {}.", secs(start)), format!("已从{}开始加入{name}（单独音轨）。", secs(start)))
+        say!(
+            self,
+            format!("Added {name} on its own audio track from {}.", secs(start)),
+            format!("已从{}开始加入{name}（单独音轨）。", secs(start))
+        )
     }
 
     pub fn music(&self, style: Option<MusicStyle>, volume: f64) -> String {
         let s = style.map(|s| s.label(self.zh()));
         say!(
             self,
-            format!("Composing {} music for the video; it will sit under the picture at {} with a fade-out, dipping under speech.", s.map_or("fitting".to_string(), |s| s.to_string()), pct(volume)),
-            format!("正在为视频创作{}配乐，音量{}，结尾淡出，有人声时自动压低。", s.map_or("合适的".to_string(), |s| format!("{s}风格的")), pct(volume))
+            format!(
+                "Composing {} music for the video; it will sit under the picture at {} with a fade-out, dipping under speech.",
+                s.map_or("fitting".to_string(), |s| s.to_string()),
+                pct(volume)
+            ),
+            format!(
+                "正在为视频创作{}配乐，音量{}，结尾淡出，有人声时自动压低。",
+                s.map_or("合适的".to_string(), |s| format!("{s}风格的")),
+                pct(volume)
+            )
         )
     }
 
     pub fn music_placed(&self, name: &str, volume: f64, short: bool) -> String {
         let mut s = say!(
             self,
-            format!("Put {name} under the video as background music at {} with a fade-out, dipping under speech.", pct(volume)),
+            format!(
+                "Put {name} under the video as background music at {} with a fade-out, dipping under speech.",
+                pct(volume)
+            ),
             format!("已把{name}设为背景音乐，音量{}，结尾淡出，有人声时自动压低。", pct(volume))
         );
         if short {
-            s.push_str(&say!(self, " (The song is shorter than the video.)".to_string(), "（这首歌比视频短。）".to_string()));
+            s.push_str(&say!(
+                self,
+                " (The song is shorter than the video.)".to_string(),
+                "（这首歌比视频短。）".to_string()
+            ));
         }
         s
     }
@@ -550,13 +769,17 @@ impl Say {
     }
 
     pub fn music_follows(&self) -> String {
-        say!(self, " The music now ends with the video.".to_string(), "；背景音乐随视频一起结束".to_string())
+        say!(self, FOLLOWS_EN.to_string(), FOLLOWS_ZH.to_string())
     }
 
     pub fn undo(&self, undo: bool, n: u32) -> String {
         match (undo, self.zh()) {
-            (true, false) => format!("Undoing the last {}.", if n == 1 { "change".to_string() } else { format!("{n} changes") }),
-            (false, false) => format!("Redoing {}.", if n == 1 { "the change".to_string() } else { format!("{n} changes") }),
+            (true, false) => {
+                format!("Undoing the last {}.", if n == 1 { "change".to_string() } else { format!("{n} changes") })
+            }
+            (false, false) => {
+                format!("Redoing {}.", if n == 1 { "the change".to_string() } else { format!("{n} changes") })
+            }
             (true, true) => format!("撤销最近{}步。", n),
             (false, true) => format!("重做{}步。", n),
         }
@@ -583,8 +806,14 @@ impl Say {
         let parts: Vec<String> = res.into_iter().chain(q.map(str::to_string)).collect();
         say!(
             self,
-            format!("Exporting the MP4{}.", if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) }),
-            format!("正在导出 MP4{}。", if parts.is_empty() { String::new() } else { format!("（{}）", parts.join("，")) })
+            format!(
+                "Exporting the MP4{}.",
+                if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) }
+            ),
+            format!(
+                "正在导出 MP4{}。",
+                if parts.is_empty() { String::new() } else { format!("（{}）", parts.join("，")) }
+            )
         )
     }
 
@@ -592,8 +821,16 @@ impl Say {
         let len = a.duration_ms.map(secs).unwrap_or_default();
         say!(
             self,
-            format!("Making a {}promo from your footage{}.", if len.is_empty() { String::new() } else { format!("{len} ") }, a.aspect.as_deref().map(|x| format!(" in {x}")).unwrap_or_default()),
-            format!("正在用你的素材制作{}宣传片{}。", if len.is_empty() { String::new() } else { format!("{len}的") }, a.aspect.as_deref().map(|x| format!("（{x}）")).unwrap_or_default())
+            format!(
+                "Making a {}promo from your footage{}.",
+                if len.is_empty() { String::new() } else { format!("{len} ") },
+                a.aspect.as_deref().map(|x| format!(" in {x}")).unwrap_or_default()
+            ),
+            format!(
+                "正在用你的素材制作{}宣传片{}。",
+                if len.is_empty() { String::new() } else { format!("{len}的") },
+                a.aspect.as_deref().map(|x| format!("（{x}）")).unwrap_or_default()
+            )
         )
     }
 
@@ -605,8 +842,14 @@ impl Say {
         let p = a.platform.map(|p| format!("{p:?}")).unwrap_or_default();
         say!(
             self,
-            format!("Writing title options, a description with chapters, and tags{}.", if p.is_empty() { String::new() } else { format!(" for {p}") }),
-            format!("正在写{}标题、带章节的简介和标签。", if p.is_empty() { String::new() } else { format!("适合{p}的") })
+            format!(
+                "Writing title options, a description with chapters, and tags{}.",
+                if p.is_empty() { String::new() } else { format!(" for {p}") }
+            ),
+            format!(
+                "正在写{}标题、带章节的简介和标签。",
+                if p.is_empty() { String::new() } else { format!("适合{p}的") }
+            )
         )
     }
 
@@ -641,7 +884,11 @@ impl Say {
     // ---- what the service adds after carrying a plan out ----
 
     pub fn export_ready(&self, url: &str, hours: u64) -> String {
-        say!(self, format!("Your video is ready: {url} (the link works for {hours} h)."), format!("视频已导出：{url}（链接 {hours} 小时内有效）。"))
+        say!(
+            self,
+            format!("Your video is ready: {url} (the link works for {hours} h)."),
+            format!("视频已导出：{url}（链接 {hours} 小时内有效）。")
+        )
     }
 
     pub fn export_failed(&self, why: &str) -> String {
@@ -663,8 +910,14 @@ impl Say {
     pub fn balance(&self, available: i64, frozen: i64) -> String {
         say!(
             self,
-            format!("You have {available} credits available{}.", if frozen > 0 { format!(" ({frozen} set aside for running jobs)") } else { String::new() }),
-            format!("你有 {available} 积分可用{}。", if frozen > 0 { format!("（{frozen} 积分被进行中的任务占用）") } else { String::new() })
+            format!(
+                "You have {available} credits available{}.",
+                if frozen > 0 { format!(" ({frozen} set aside for running jobs)") } else { String::new() }
+            ),
+            format!(
+                "你有 {available} 积分可用{}。",
+                if frozen > 0 { format!("（{frozen} 积分被进行中的任务占用）") } else { String::new() }
+            )
         )
     }
 
@@ -679,8 +932,18 @@ impl Say {
 
     pub fn stepped(&self, undo: bool, n: usize) -> String {
         match (undo, self.zh()) {
-            (true, false) => format!("Undid {}.", if n == 1 { "the last message's changes".to_string() } else { format!("the last {n} messages' changes") }),
-            (false, false) => format!("Redid {}.", if n == 1 { "those changes".to_string() } else { format!("{n} messages' changes") }),
+            (true, false) => format!(
+                "Undid {}.",
+                if n == 1 {
+                    "the last message's changes".to_string()
+                } else {
+                    format!("the last {n} messages' changes")
+                }
+            ),
+            (false, false) => format!(
+                "Redid {}.",
+                if n == 1 { "those changes".to_string() } else { format!("{n} messages' changes") }
+            ),
             (true, true) => format!("已撤销最近{n}次的修改。"),
             (false, true) => format!("已重做{n}次修改。"),
         }
@@ -700,7 +963,11 @@ impl Say {
             (_, true) => "这个功能",
             (_, false) => "that",
         };
-        say!(self, format!("This server can't do {what} yet; nothing was changed for that request."), format!("这台服务器暂时还不支持{what}，这个请求没有做任何修改。"))
+        say!(
+            self,
+            format!("This server can't do {what} yet; nothing was changed for that request."),
+            format!("这台服务器暂时还不支持{what}，这个请求没有做任何修改。")
+        )
     }
 
     pub fn job_failed(&self, why: &str) -> String {
@@ -708,11 +975,19 @@ impl Say {
     }
 
     pub fn edit_failed(&self, why: &str) -> String {
-        say!(self, format!("I couldn't apply that: {why}. Nothing after it was changed."), format!("这一步无法完成：{why}。后面的修改都没有执行。"))
+        say!(
+            self,
+            format!("I couldn't apply that: {why}. Nothing after it was changed."),
+            format!("这一步无法完成：{why}。后面的修改都没有执行。")
+        )
     }
 
     pub fn draft_moved(&self) -> String {
-        say!(self, "The timeline changed meanwhile (another request?); please say that again.".to_string(), "时间线刚被其他请求修改了，请再说一遍。".to_string())
+        say!(
+            self,
+            "The timeline changed meanwhile (another request?); please say that again.".to_string(),
+            "时间线刚被其他请求修改了，请再说一遍。".to_string()
+        )
     }
 
     pub fn nothing_changed(&self) -> String {
@@ -722,7 +997,8 @@ impl Say {
     pub fn timed_out(&self) -> String {
         say!(
             self,
-            "That took longer than a turn may run; what finished is saved. Check the state and try a smaller request.".to_string(),
+            "That took longer than a turn may run; what finished is saved. Check the state and try a smaller request."
+                .to_string(),
             "这次处理超时了，已完成的部分已保存。请查看状态，或换一个小一点的请求。".to_string()
         )
     }
@@ -730,8 +1006,16 @@ impl Say {
     pub fn music_ready(&self, style: &str, bpm: f64, secs_len: u64, volume: f64) -> String {
         say!(
             self,
-            format!("Added {style} music ({bpm:.0} BPM, {}) under the video at {}, fading out at the end and dipping under speech.", secs(secs_len), pct(volume)),
-            format!("已加入{style}配乐（{bpm:.0} BPM，{}），音量{}，结尾淡出，有人声时自动压低。", secs(secs_len), pct(volume))
+            format!(
+                "Added {style} music ({bpm:.0} BPM, {}) under the video at {}, fading out at the end and dipping under speech.",
+                secs(secs_len),
+                pct(volume)
+            ),
+            format!(
+                "已加入{style}配乐（{bpm:.0} BPM，{}），音量{}，结尾淡出，有人声时自动压低。",
+                secs(secs_len),
+                pct(volume)
+            )
         )
     }
 }

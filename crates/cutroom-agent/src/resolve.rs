@@ -102,6 +102,8 @@ struct Work<'a> {
     focus: Option<Fw>,
     /// The music call of this message, whose volume later requests may still set.
     music_step: Option<usize>,
+    /// The clips the last removal of this message took out.
+    removed: Vec<u64>,
     stopped: bool,
     lang: Lang,
 }
@@ -123,6 +125,7 @@ impl<'a> Work<'a> {
             questions: Vec::new(),
             focus: None,
             music_step: None,
+            removed: Vec::new(),
             stopped: false,
             lang,
         };
@@ -135,14 +138,18 @@ impl<'a> Work<'a> {
         Some(match c.focus.as_ref()? {
             Focus::Clips { indices } => {
                 let v = self.video()?;
-                let pids: Vec<u64> = indices.iter().filter_map(|i| self.draft.t[v].sg.get(*i)).filter_map(pid).collect();
+                let pids: Vec<u64> =
+                    indices.iter().filter_map(|i| self.draft.t[v].sg.get(*i)).filter_map(pid).collect();
                 if pids.is_empty() {
                     return None;
                 }
                 Fw::Clips(pids)
             }
             Focus::Text { text } => Fw::Text(
-                self.texts().into_iter().find(|(_, _, s)| s.text.as_deref() == Some(text.as_str())).map(|(_, _, s)| pid(s))??,
+                self.texts()
+                    .into_iter()
+                    .find(|(_, _, s)| s.text.as_deref() == Some(text.as_str()))
+                    .map(|(_, _, s)| pid(s))??,
             ),
             Focus::Music => Fw::Music,
             Focus::Voice => Fw::Voice,
@@ -221,7 +228,9 @@ impl<'a> Work<'a> {
     }
 
     fn seg_name(&self, s: &Segment) -> Option<String> {
-        s.meta_str("name").map(str::to_string).or_else(|| s.src.as_deref().and_then(|id| self.media(id)).map(|m| m.stem()))
+        s.meta_str("name")
+            .map(str::to_string)
+            .or_else(|| s.src.as_deref().and_then(|id| self.media(id)).map(|m| m.stem()))
     }
 
     // ---- applying ----
@@ -380,7 +389,12 @@ impl<'a> Work<'a> {
                     let stills: Vec<u64> = current
                         .iter()
                         .copied()
-                        .filter(|p| self.clip(*p).and_then(|s| s.src.as_deref()).and_then(|id| self.media(id)).is_some_and(|m| m.kind == MediaKind::Image))
+                        .filter(|p| {
+                            self.clip(*p)
+                                .and_then(|s| s.src.as_deref())
+                                .and_then(|id| self.media(id))
+                                .is_some_and(|m| m.kind == MediaKind::Image)
+                        })
                         .collect();
                     if stills.is_empty() {
                         return Err(self.say.no_stills());
@@ -388,7 +402,7 @@ impl<'a> Work<'a> {
                     stills.into_iter().for_each(|p| push(p, &mut out));
                 }
                 ClipRef::Others => {}
-                ClipRef::It => {
+                ClipRef::It | ClipRef::The => {
                     if let Some(Fw::Clips(f)) = &self.focus {
                         f.iter().filter(|p| current.contains(p)).for_each(|p| push(*p, &mut out));
                     }
@@ -419,7 +433,8 @@ impl<'a> Work<'a> {
         if all.is_empty() {
             return Err(self.say.no_clips());
         }
-        if all_ok || all.len() == 1 {
+        let one_unnamed = refs.0.contains(&ClipRef::The);
+        if (all_ok && !one_unnamed) || all.len() == 1 {
             return Ok(all);
         }
         Err(self.say.which_clip(what, &all.iter().map(|p| self.label(*p)).collect::<Vec<_>>()))
@@ -513,10 +528,25 @@ impl<'a> Work<'a> {
                 Ok(Some(s.say.duck(on)))
             }),
             Intent::AddText { text, role, when, style } => self.attempt(|s| s.add_text(text, role, &when, &style)),
-            Intent::EditText { sel, text, style, when } => self.attempt(|s| s.edit_text(&sel, text, &style, &when)),
+            Intent::EditText { sel, text, style, when, or_add } => {
+                self.attempt(|s| s.edit_text(&sel, text, &style, &when, or_add))
+            }
             Intent::RemoveText(sel) => self.attempt(|s| s.remove_text(&sel)),
             Intent::Motion { clips, motion } => self.attempt(|s| s.motion(&clips, motion)),
-            Intent::AddClip { media, dest, d } => self.attempt(|s| s.add_clip(&media, &dest, d)),
+            Intent::AddClip { media, dest, d, or_move } => self.attempt(|s| {
+                let placed: Vec<u64> = s
+                    .clip_pids()
+                    .into_iter()
+                    .filter(|p| s.clip(*p).and_then(|c| c.src.as_deref()) == Some(media.as_str()))
+                    .collect();
+                match placed.as_slice() {
+                    [_] if or_move => s.move_clip(
+                        &Clips(vec![ClipRef::Name(s.media(&media).map_or(media.clone(), |m| m.stem()))]),
+                        &dest,
+                    ),
+                    _ => s.add_clip(&media, &dest, d),
+                }
+            }),
             Intent::AddAudio { media, start, volume } => self.attempt(|s| s.add_audio(&media, start, volume)),
             Intent::MusicFromUpload { media, volume } => self.attempt(|s| s.music_upload(&media, volume)),
             Intent::Music(args) => self.attempt(|s| {
@@ -587,12 +617,21 @@ impl<'a> Work<'a> {
             }
             Intent::Help => self.ask_help(),
             Intent::Focus(clips) => {
-                if let Ok(p) = self.clips(&clips) {
-                    if !p.is_empty() {
-                        self.focus = Some(Fw::Clips(p));
-                    }
+                if let Ok(p) = self.clips(&clips)
+                    && !p.is_empty()
+                {
+                    self.focus = Some(Fw::Clips(p));
                 }
             }
+            Intent::Comparative(amount) => self.attempt(|s| match s.focus.clone() {
+                Some(Fw::Music) => s.volume(&Sound::Music, amount),
+                Some(Fw::Voice) => s.volume(&Sound::Voice, amount),
+                Some(Fw::Text(_)) => {
+                    let style = StyleChange { size: Some(amount), ..StyleChange::default() };
+                    s.edit_text(&TextSel::It, None, &style, &When::default(), false)
+                }
+                _ => Err(s.say.ask(&Ask::WhatToChange)),
+            }),
             Intent::Ask(a) => {
                 let q = self.say.ask(&a);
                 self.questions.push(q);
@@ -637,7 +676,18 @@ impl<'a> Work<'a> {
         }
         let (a, b) = (pids[0], pids[1]);
         let (la, lb) = (self.label(a), self.label(b));
-        let order: Vec<u64> = all.iter().map(|p| if *p == a { b } else if *p == b { a } else { *p }).collect();
+        let order: Vec<u64> = all
+            .iter()
+            .map(|p| {
+                if *p == a {
+                    b
+                } else if *p == b {
+                    a
+                } else {
+                    *p
+                }
+            })
+            .collect();
         self.reorder(order)?;
         self.focus = Some(Fw::Clips(vec![a, b]));
         Ok(Some(self.say.swapped(&la, &lb)))
@@ -675,12 +725,23 @@ impl<'a> Work<'a> {
     }
 
     fn remove(&mut self, clips: &Clips, keep: bool) -> Result<Option<String>, String> {
+        // "I don't need the city clip, chop it out": "it" is what was just removed.
+        if !keep
+            && self.focus == Some(Fw::Video)
+            && !self.removed.is_empty()
+            && clips.0.iter().all(|r| matches!(r, ClipRef::It))
+        {
+            return Ok(None);
+        }
         let named = if keep { self.clips(clips)? } else { self.target_clips(clips, false, "remove")? };
         if named.is_empty() {
-            return Err(self.say.which_clip("remove", &self.clip_pids().iter().map(|p| self.label(*p)).collect::<Vec<_>>()));
+            return Err(self
+                .say
+                .which_clip("remove", &self.clip_pids().iter().map(|p| self.label(*p)).collect::<Vec<_>>()));
         }
         let old_end = self.video_end();
-        let gone: Vec<u64> = if keep { self.clip_pids().into_iter().filter(|p| !named.contains(p)).collect() } else { named };
+        let gone: Vec<u64> =
+            if keep { self.clip_pids().into_iter().filter(|p| !named.contains(p)).collect() } else { named };
         let labels: Vec<String> = gone.iter().map(|p| self.label(*p)).collect();
         let mut idx: Vec<usize> = gone.iter().filter_map(|p| self.clip_index(*p)).collect();
         idx.sort_unstable();
@@ -688,6 +749,7 @@ impl<'a> Work<'a> {
         for i in idx.into_iter().rev() {
             self.edit(EditOp::RemoveSegment { track: v, seg: i })?;
         }
+        self.removed = gone;
         self.focus = Some(Fw::Video);
         let follow = self.follow_video(old_end)?;
         Ok(Some(self.say.removed(&labels) + &follow))
@@ -725,10 +787,10 @@ impl<'a> Work<'a> {
                 let room = (s.src_in.0 as f64 / s.speed) as i64;
                 head = head.max(-room);
             }
-            if tail < 0 {
-                if let Some(max) = self.max_len(&s) {
-                    tail = tail.max(-((max as i64) - s.d.0 as i64).max(0));
-                }
+            if tail < 0
+                && let Some(max) = self.max_len(&s)
+            {
+                tail = tail.max(-((max as i64) - s.d.0 as i64).max(0));
             }
             if head + tail >= s.d.0 as i64 {
                 return Err(self.say.trim_too_much(&self.label(*p), s.d.0));
@@ -817,9 +879,12 @@ impl<'a> Work<'a> {
         // Scale, then hand what capped clips could not take to the others.
         let mut new: Vec<f64> = lens.iter().map(|d| *d as f64).collect();
         for _ in 0..8 {
-            let free: Vec<usize> = (0..new.len()).filter(|&i| (new[i] as u64) < maxes[i]).collect();
             let sum: f64 = new.iter().sum();
             let diff = want_sum as f64 - sum;
+            // Growing: clips with footage to spare; shrinking: any clip can give.
+            let free: Vec<usize> = (0..new.len())
+                .filter(|&i| if diff > 0.0 { (new[i] as u64) < maxes[i] } else { new[i] > 40.0 })
+                .collect();
             if diff.abs() < 1.0 || free.is_empty() {
                 break;
             }
@@ -831,7 +896,9 @@ impl<'a> Work<'a> {
         let mut ints: Vec<u64> = new.iter().map(|x| x.round() as u64).collect();
         let sum: i64 = ints.iter().map(|x| *x as i64).sum();
         let fix = want_sum as i64 - sum;
-        if let Some(last) = (0..ints.len()).rev().find(|&i| (ints[i] as i64 + fix) > 40 && (ints[i] as i64 + fix) as u64 <= maxes[i]) {
+        if let Some(last) =
+            (0..ints.len()).rev().find(|&i| (ints[i] as i64 + fix) > 40 && (ints[i] as i64 + fix) as u64 <= maxes[i])
+        {
             ints[last] = (ints[last] as i64 + fix) as u64;
         }
         for (i, d) in ints.iter().enumerate() {
@@ -915,7 +982,10 @@ impl<'a> Work<'a> {
         audio.iter().copied().find(|t| self.draft.t[*t].meta_str("role") == Some("bgm")).or_else(|| {
             audio.into_iter().find(|t| {
                 self.draft.t[*t].meta_str("role") != Some("voice")
-                    && !self.draft.t[*t].sg.iter().any(|s| s.src.as_deref().and_then(|id| self.media(id)).is_some_and(|m| m.speech))
+                    && !self.draft.t[*t]
+                        .sg
+                        .iter()
+                        .any(|s| s.src.as_deref().and_then(|id| self.media(id)).is_some_and(|m| m.speech))
             })
         })
     }
@@ -937,7 +1007,10 @@ impl<'a> Work<'a> {
                 _ => {
                     let music = self.music_track().is_some() || self.music_step.is_some();
                     let clip_sound = self.clip_pids().iter().any(|p| {
-                        self.clip(*p).and_then(|s| s.src.as_deref()).and_then(|id| self.media(id)).is_some_and(|m| m.has_audio)
+                        self.clip(*p)
+                            .and_then(|s| s.src.as_deref())
+                            .and_then(|id| self.media(id))
+                            .is_some_and(|m| m.has_audio)
                     });
                     match (music, clip_sound) {
                         (true, true) => return Err(self.say.ask(&Ask::WhichSound)),
@@ -1003,7 +1076,14 @@ impl<'a> Work<'a> {
         }
     }
 
-    fn fade(&mut self, target: &FadeTarget, fin: Option<u64>, fout: Option<u64>, has_in: bool, has_out: bool) -> Result<Option<String>, String> {
+    fn fade(
+        &mut self,
+        target: &FadeTarget,
+        fin: Option<u64>,
+        fout: Option<u64>,
+        has_in: bool,
+        has_out: bool,
+    ) -> Result<Option<String>, String> {
         let pick = |d: Option<u64>, seg_d: u64| -> u64 { d.unwrap_or(DEFAULT_FADE).min(seg_d / 2).max(1) };
         let (track, segs): (usize, Vec<(usize, bool, bool)>) = match target {
             FadeTarget::Video | FadeTarget::Clips(_) => {
@@ -1033,7 +1113,9 @@ impl<'a> Work<'a> {
             }
             FadeTarget::Music | FadeTarget::Voice => {
                 let t = if matches!(target, FadeTarget::Music) { self.music_track() } else { self.voice_track() };
-                let t = t.ok_or_else(|| if matches!(target, FadeTarget::Music) { self.say.no_music() } else { self.say.no_voice() })?;
+                let t = t.ok_or_else(|| {
+                    if matches!(target, FadeTarget::Music) { self.say.no_music() } else { self.say.no_voice() }
+                })?;
                 let n = self.draft.t[t].sg.len();
                 if n == 0 {
                     return Err(self.say.no_music());
@@ -1081,10 +1163,10 @@ impl<'a> Work<'a> {
             }
             Cuts::After(refs) => {
                 let mut pids = self.clips(&Clips(refs.clone()))?;
-                if pids.is_empty() {
-                    if let Some(Fw::Clips(f)) = &self.focus {
-                        pids = f.clone();
-                    }
+                if pids.is_empty()
+                    && let Some(Fw::Clips(f)) = &self.focus
+                {
+                    pids = f.clone();
                 }
                 let mut idx: Vec<usize> = pids.iter().filter_map(|p| self.clip_index(*p)).collect();
                 // "between the last two" names the pair: the cut is after the first of them.
@@ -1110,7 +1192,9 @@ impl<'a> Work<'a> {
         let name = role.name();
         self.draft.tracks_of(TrackType::Text).find(|t| {
             let r = self.draft.t[*t].meta_str("role");
-            r == Some(name) || (role == Role::Caption && r == Some("caption")) || (role == Role::Caption && r == Some("subtitles"))
+            r == Some(name)
+                || (role == Role::Caption && r == Some("caption"))
+                || (role == Role::Caption && r == Some("subtitles"))
         })
     }
 
@@ -1128,21 +1212,29 @@ impl<'a> Work<'a> {
                     .map(|(t, i, _)| (*t, *i))
                     .collect();
                 if exact.is_empty() {
-                    texts.iter().filter(|(_, _, s)| s.text.as_deref().is_some_and(|t| t.to_lowercase().contains(&w))).map(|(t, i, _)| (*t, *i)).collect()
+                    texts
+                        .iter()
+                        .filter(|(_, _, s)| s.text.as_deref().is_some_and(|t| t.to_lowercase().contains(&w)))
+                        .map(|(t, i, _)| (*t, *i))
+                        .collect()
                 } else {
                     exact
                 }
             }
             TextSel::All => texts.iter().map(|(t, i, _)| (*t, *i)).collect(),
             TextSel::It => match &self.focus {
-                Some(Fw::Text(p)) => texts.iter().filter(|(_, _, s)| pid(s) == Some(*p)).map(|(t, i, _)| (*t, *i)).collect(),
+                Some(Fw::Text(p)) => {
+                    texts.iter().filter(|(_, _, s)| pid(s) == Some(*p)).map(|(t, i, _)| (*t, *i)).collect()
+                }
                 _ if texts.len() == 1 => vec![(texts[0].0, texts[0].1)],
                 _ => return Err(self.say.ask(&Ask::WhichText)),
             },
             TextSel::Role { role, n, all } => {
                 let of_role: Vec<(usize, usize)> = match (role, self.role_track(*role)) {
                     (_, Some(t)) => (0..self.draft.t[t].sg.len()).map(|i| (t, i)).collect(),
-                    (Role::Title, None) => texts.iter().filter(|(_, _, s)| s.start.0 == 0).take(1).map(|(t, i, _)| (*t, *i)).collect(),
+                    (Role::Title, None) => {
+                        texts.iter().filter(|(_, _, s)| s.start.0 == 0).take(1).map(|(t, i, _)| (*t, *i)).collect()
+                    }
                     (Role::Text, None) => texts.iter().map(|(t, i, _)| (*t, *i)).collect(),
                     _ => Vec::new(),
                 };
@@ -1158,7 +1250,9 @@ impl<'a> Work<'a> {
                     }
                     None if *all || *role != Role::Text || of_role.len() <= 1 => of_role,
                     None => match &self.focus {
-                        Some(Fw::Text(p)) => texts.iter().filter(|(_, _, s)| pid(s) == Some(*p)).map(|(t, i, _)| (*t, *i)).collect(),
+                        Some(Fw::Text(p)) => {
+                            texts.iter().filter(|(_, _, s)| pid(s) == Some(*p)).map(|(t, i, _)| (*t, *i)).collect()
+                        }
                         _ => return Err(self.say.ask(&Ask::WhichText)),
                     },
                 }
@@ -1232,7 +1326,13 @@ impl<'a> Work<'a> {
         }
     }
 
-    fn add_text(&mut self, text: Option<String>, role: Role, when: &When, style: &StyleChange) -> Result<Option<String>, String> {
+    fn add_text(
+        &mut self,
+        text: Option<String>,
+        role: Role,
+        when: &When,
+        style: &StyleChange,
+    ) -> Result<Option<String>, String> {
         let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
             return Err(self.say.ask(&Ask::WhatWords(role)));
         };
@@ -1250,12 +1350,26 @@ impl<'a> Work<'a> {
                     Role::Cta => "Call to action",
                     Role::Text => "Text",
                 };
-                self.edit(EditOp::AddTrack { tt: TrackType::Text, name: Some(name.into()), role: Some(role.name().into()) })?;
+                self.edit(EditOp::AddTrack {
+                    tt: TrackType::Text,
+                    name: Some(name.into()),
+                    role: Some(role.name().into()),
+                })?;
                 self.draft.t.len() - 1
             }
         };
-        self.edit(EditOp::AddText { text: text.clone(), start: Ms(start), d: Ms(d), style: Some(st), track: Some(track) })?;
-        let p = self.draft.t[track].sg.iter().find(|s| s.text.as_deref() == Some(text.as_str()) && s.start.0 == start).and_then(pid);
+        self.edit(EditOp::AddText {
+            text: text.clone(),
+            start: Ms(start),
+            d: Ms(d),
+            style: Some(st),
+            track: Some(track),
+        })?;
+        let p = self.draft.t[track]
+            .sg
+            .iter()
+            .find(|s| s.text.as_deref() == Some(text.as_str()) && s.start.0 == start)
+            .and_then(pid);
         if let Some(p) = p {
             self.focus = Some(Fw::Text(p));
         }
@@ -1287,16 +1401,33 @@ impl<'a> Work<'a> {
         Ok((start, d.max(40)))
     }
 
-    fn edit_text(&mut self, sel: &TextSel, text: Option<String>, style: &StyleChange, when: &When) -> Result<Option<String>, String> {
+    fn edit_text(
+        &mut self,
+        sel: &TextSel,
+        text: Option<String>,
+        style: &StyleChange,
+        when: &When,
+        or_add: bool,
+    ) -> Result<Option<String>, String> {
         let found = match self.find_texts(sel) {
             Ok(f) => f,
-            Err(e) => {
-                // "标题写'毕业快乐'" with no title yet: add it.
-                if let (Some(t), TextSel::Role { role, .. }) = (&text, sel) {
-                    return self.add_text(Some(t.clone()), *role, when, style);
+            Err(e) if or_add => {
+                // "标题写'毕业快乐'" with no title yet, "show 'Hi' at 2s": add it.
+                match (&text, sel) {
+                    (Some(t), TextSel::Role { role, .. }) => return self.add_text(Some(t.clone()), *role, when, style),
+                    (None, TextSel::Words(w)) => return self.add_text(Some(w.clone()), Role::Text, when, style),
+                    _ => return Err(e),
                 }
-                return Err(e);
             }
+            Err(e) => return Err(e),
+        };
+        // "from 2s to 5s": the length follows from both ends.
+        let when = &When {
+            d: when.d.or(match (when.start, when.end) {
+                (Some(s), Some(e)) if e > s => Some(e - s),
+                _ => None,
+            }),
+            ..when.clone()
         };
         let mut last = String::new();
         for (t, i) in found.iter().rev() {
@@ -1331,8 +1462,7 @@ impl<'a> Work<'a> {
     fn remove_text(&mut self, sel: &TextSel) -> Result<Option<String>, String> {
         let mut found = self.find_texts(sel)?;
         found.sort_unstable();
-        let words: Vec<String> =
-            found.iter().filter_map(|(t, i)| self.draft.t[*t].sg[*i].text.clone()).collect();
+        let words: Vec<String> = found.iter().filter_map(|(t, i)| self.draft.t[*t].sg[*i].text.clone()).collect();
         for (t, i) in found.iter().rev() {
             self.edit(EditOp::RemoveSegment { track: *t, seg: *i })?;
         }
@@ -1354,7 +1484,12 @@ impl<'a> Work<'a> {
         let stills: Vec<u64> = pids
             .iter()
             .copied()
-            .filter(|p| self.clip(*p).and_then(|s| s.src.as_deref()).and_then(|id| self.media(id)).is_some_and(|m| m.kind == MediaKind::Image))
+            .filter(|p| {
+                self.clip(*p)
+                    .and_then(|s| s.src.as_deref())
+                    .and_then(|id| self.media(id))
+                    .is_some_and(|m| m.kind == MediaKind::Image)
+            })
             .collect();
         if stills.is_empty() {
             return Err(self.say.no_stills());
@@ -1364,8 +1499,18 @@ impl<'a> Work<'a> {
             match k {
                 MotionKind::ZoomIn => Motion { zoom_from: 1.0, zoom_to: 1.2, from: c, to: c },
                 MotionKind::ZoomOut => Motion { zoom_from: 1.2, zoom_to: 1.0, from: c, to: c },
-                MotionKind::PanLeft => Motion { zoom_from: 1.2, zoom_to: 1.2, from: Point { x: 0.6, y: 0.5 }, to: Point { x: 0.4, y: 0.5 } },
-                MotionKind::PanRight => Motion { zoom_from: 1.2, zoom_to: 1.2, from: Point { x: 0.4, y: 0.5 }, to: Point { x: 0.6, y: 0.5 } },
+                MotionKind::PanLeft => Motion {
+                    zoom_from: 1.2,
+                    zoom_to: 1.2,
+                    from: Point { x: 0.6, y: 0.5 },
+                    to: Point { x: 0.4, y: 0.5 },
+                },
+                MotionKind::PanRight => Motion {
+                    zoom_from: 1.2,
+                    zoom_to: 1.2,
+                    from: Point { x: 0.4, y: 0.5 },
+                    to: Point { x: 0.6, y: 0.5 },
+                },
             }
         });
         for p in &stills {
@@ -1421,7 +1566,11 @@ impl<'a> Work<'a> {
         let t = match self.voice_track().filter(|_| m.speech) {
             Some(t) => t,
             None => {
-                self.edit(EditOp::AddTrack { tt: TrackType::Audio, name: Some(name.clone()), role: Some(role.into()) })?;
+                self.edit(EditOp::AddTrack {
+                    tt: TrackType::Audio,
+                    name: Some(name.clone()),
+                    role: Some(role.into()),
+                })?;
                 self.draft.t.len() - 1
             }
         };
@@ -1441,7 +1590,13 @@ impl<'a> Work<'a> {
         if end == 0 {
             return Err(self.say.no_clips());
         }
-        let ops = place_music(&self.draft, &m.id, &m.stem(), m.duration.map_or(end, |d| d.0), volume.unwrap_or(DEFAULT_MUSIC_VOLUME));
+        let ops = place_music(
+            &self.draft,
+            &m.id,
+            &m.stem(),
+            m.duration.map_or(end, |d| d.0),
+            volume.unwrap_or(DEFAULT_MUSIC_VOLUME),
+        );
         for op in ops {
             self.edit(op)?;
         }
@@ -1503,10 +1658,8 @@ impl<'a> Work<'a> {
 pub fn place_music(draft: &Draft, media: &str, name: &str, media_len: u64, volume: f64) -> Vec<EditOp> {
     let mut ops = Vec::new();
     let mut tracks = draft.t.len();
-    let existing: Vec<usize> = draft
-        .tracks_of(TrackType::Audio)
-        .filter(|t| draft.t[*t].meta_str("role") == Some("bgm"))
-        .collect();
+    let existing: Vec<usize> =
+        draft.tracks_of(TrackType::Audio).filter(|t| draft.t[*t].meta_str("role") == Some("bgm")).collect();
     for t in existing.into_iter().rev() {
         ops.push(EditOp::RemoveTrack { track: t });
         tracks -= 1;

@@ -59,6 +59,8 @@ enum Unit {
     Min,
     Frame,
     Pct,
+    /// Tenths (Chinese 成).
+    Tenth,
     Times,
     Fps,
     Count,
@@ -107,8 +109,9 @@ fn norm(c: char) -> char {
 const QUOTES: [(char, char); 8] =
     [('“', '”'), ('‘', '’'), ('「', '」'), ('『', '』'), ('《', '》'), ('«', '»'), ('"', '"'), ('\'', '\'')];
 
-const MEDIA_EXT: [&str; 16] =
-    ["mp4", "mov", "webm", "mkv", "avi", "m4v", "jpg", "jpeg", "png", "gif", "webp", "mp3", "wav", "m4a", "aac", "flac"];
+const MEDIA_EXT: [&str; 16] = [
+    "mp4", "mov", "webm", "mkv", "avi", "m4v", "jpg", "jpeg", "png", "gif", "webp", "mp3", "wav", "m4a", "aac", "flac",
+];
 
 fn word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '#' | '%' | '&' | '@' | '_')
@@ -149,6 +152,14 @@ pub fn tokenize(msg: &str) -> Vec<Token> {
             while j < n.len() && (word_char(n[j]) || (inner_char(n[j]) && n.get(j + 1).is_some_and(|x| word_char(*x))))
             {
                 j += 1;
+            }
+            // A Latin letter written onto Chinese ("b站"): a Chinese word when one spans both.
+            if n.get(j).is_some_and(|c| is_cjk(*c))
+                && let Some((l, len)) = zh_word(&n[start..]).filter(|(_, len)| *len > j - start)
+            {
+                raw.push((Raw::T(Tok::W(l)), start, start + len));
+                i = start + len;
+                continue;
             }
             let word: String = n[start..j].iter().collect();
             raw.push((Raw::T(Tok::Unknown(word)), start, j));
@@ -223,25 +234,31 @@ fn cjk_run(run: &[char], offset: usize, out: &mut Vec<(Raw, usize, usize)>) {
         let rest = &run[k..];
         let after_ordinal = matches!(out.last(), Some((Raw::OrdMark, _, _)));
         let (num, num_len) = zh_number(rest);
-        if let Some((raw, len)) = zh_special(rest) {
-            if num_len <= len || !after_ordinal {
-                out.push((raw, at, at + len));
-                k += len;
-                continue;
-            }
+        if let Some((raw, len)) = zh_special(rest)
+            && (num_len <= len || !after_ordinal)
+        {
+            out.push((raw, at, at + len));
+            k += len;
+            continue;
         }
         let word = zh_word(rest);
         let word_len = word.map_or(0, |(_, l)| l);
-        if let Some((name, len)) = zh_name(rest) {
-            if len > word_len && len >= num_len {
-                out.push((Raw::T(Tok::Name(name.to_string())), at, at + len));
-                k += len;
-                continue;
-            }
+        if let Some((name, len)) = zh_name(rest)
+            && len > word_len
+            && len >= num_len
+        {
+            out.push((Raw::T(Tok::Name(name.to_string())), at, at + len));
+            k += len;
+            continue;
         }
         if num_len > 0 && (num_len >= word_len || after_ordinal) {
             out.push((Raw::T(Tok::Num(num)), at, at + num_len));
             k += num_len;
+            // 两成 = 20%: 成 right after a numeral counts tenths.
+            if run.get(k) == Some(&'成') && !after_ordinal {
+                out.push((Raw::Unit(Unit::Tenth), at + num_len, at + num_len + 1));
+                k += 1;
+            }
             continue;
         }
         if let Some((l, len)) = word {
@@ -256,7 +273,7 @@ fn cjk_run(run: &[char], offset: usize, out: &mut Vec<(Raw, usize, usize)>) {
 
 /// Chinese units and number markers.
 fn zh_special(s: &[char]) -> Option<(Raw, usize)> {
-    const TABLE: [(&str, Raw); 18] = [
+    const TABLE: [(&str, Raw); 17] = [
         ("百分之", Raw::PercentOf),
         ("倒数", Raw::FromEnd),
         ("第", Raw::OrdMark),
@@ -274,15 +291,10 @@ fn zh_special(s: &[char]) -> Option<(Raw, usize)> {
         ("次", Raw::Unit(Unit::Count)),
         ("步", Raw::Unit(Unit::Count)),
         ("半", Raw::AndHalf),
-        ("成", Raw::Unit(Unit::Pct)),
     ];
     let text: String = s.iter().take(3).collect();
     for (w, raw) in TABLE {
         if text.starts_with(w) {
-            // 成 is a percentage only right after a numeral ("三成"); otherwise "into".
-            if w == "成" {
-                return None;
-            }
             return Some((raw, w.chars().count()));
         }
     }
@@ -335,22 +347,23 @@ fn zh_number(s: &[char]) -> (f64, usize) {
     }
     let mut value = (total + current) as f64;
     // 一点五 = 1.5 (but 一点 alone is "a bit").
-    if len + 1 < s.len() && s[len] == '点' {
-        if let Some(d) = digit(s[len + 1]) {
-            let mut frac = String::from("0.");
-            let mut k = len + 1;
-            frac.push(char::from_digit(d as u32, 10).unwrap_or('0'));
-            k += 1;
-            while k < s.len() {
-                match digit(s[k]) {
-                    Some(d) => frac.push(char::from_digit(d as u32, 10).unwrap_or('0')),
-                    None => break,
-                }
-                k += 1;
+    if len + 1 < s.len()
+        && s[len] == '点'
+        && let Some(d) = digit(s[len + 1])
+    {
+        let mut frac = String::from("0.");
+        let mut k = len + 1;
+        frac.push(char::from_digit(d as u32, 10).unwrap_or('0'));
+        k += 1;
+        while k < s.len() {
+            match digit(s[k]) {
+                Some(d) => frac.push(char::from_digit(d as u32, 10).unwrap_or('0')),
+                None => break,
             }
-            value += frac.parse::<f64>().unwrap_or(0.0);
-            len = k;
+            k += 1;
         }
+        value += frac.parse::<f64>().unwrap_or(0.0);
+        len = k;
     }
     (value, len)
 }
@@ -424,15 +437,16 @@ fn number_word(w: &str) -> Option<f64> {
 /// "4k", "9:16", "0:05", "1080x1920", "#ff0000", "3rd", "20-second", "60fps".
 fn digit_word(w: &str) -> Option<Vec<Raw>> {
     let t = |tok| Raw::T(tok);
-    if let Some(hex) = w.strip_prefix('#') {
-        if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            return w.parse::<Color>().ok().map(|c| vec![t(Tok::Hex(c))]);
-        }
+    if let Some(hex) = w.strip_prefix('#')
+        && hex.len() == 6
+        && hex.chars().all(|c| c.is_ascii_hexdigit())
+    {
+        return w.parse::<Color>().ok().map(|c| vec![t(Tok::Hex(c))]);
     }
-    if let Some(rest) = w.strip_prefix('x') {
-        if let Ok(v) = rest.parse::<f64>() {
-            return Some(vec![t(Tok::Mul(v))]);
-        }
+    if let Some(rest) = w.strip_prefix('x')
+        && let Ok(v) = rest.parse::<f64>()
+    {
+        return Some(vec![t(Tok::Mul(v))]);
     }
     if let Some((a, b)) = w.split_once(':') {
         if let (Ok(a), Ok(b)) = (a.parse::<u32>(), b.parse::<u32>()) {
@@ -446,14 +460,14 @@ fn digit_word(w: &str) -> Option<Vec<Raw>> {
         }
         return None;
     }
-    if let Some((a, b)) = w.split_once('x') {
-        if let (Ok(a), Ok(b)) = (a.parse::<u32>(), b.parse::<u32>()) {
-            if a >= 100 && b >= 100 {
-                return Some(vec![t(Tok::Size(a, b))]);
-            }
-            if [(16, 9), (9, 16), (1, 1), (4, 5), (4, 3), (3, 4)].contains(&(a, b)) {
-                return Some(vec![t(Tok::Ratio(a, b))]);
-            }
+    if let Some((a, b)) = w.split_once('x')
+        && let (Ok(a), Ok(b)) = (a.parse::<u32>(), b.parse::<u32>())
+    {
+        if a >= 100 && b >= 100 {
+            return Some(vec![t(Tok::Size(a, b))]);
+        }
+        if [(16, 9), (9, 16), (1, 1), (4, 5), (4, 3), (3, 4)].contains(&(a, b)) {
+            return Some(vec![t(Tok::Ratio(a, b))]);
         }
     }
     if let Some((a, b)) = w.split_once('-') {
@@ -503,6 +517,62 @@ fn english(raw: Vec<(Raw, usize, usize)>) -> Vec<(Raw, usize, usize)> {
         if let Some((l, len)) = en_phrase(&words, i) {
             out.push((Raw::T(Tok::W(l)), *at, raw[i + len - 1].2));
             i += len;
+            continue;
+        }
+        // "the one before last", "last but one", "next to last": the second from the end.
+        let second_last = match (w, words.get(i + 1).copied(), words.get(i + 2).copied(), words.get(i + 3).copied()) {
+            ("one", Some("before"), Some("last"), _)
+            | ("last", Some("but"), Some("one"), _)
+            | ("next", Some("to"), Some("last"), _) => Some(3),
+            ("one", Some("before"), Some("the"), Some("last")) => Some(4),
+            _ => None,
+        };
+        if let Some(len) = second_last {
+            out.push((Raw::T(Tok::Ord(-2)), *at, raw[i + len - 1].2));
+            i += len;
+            continue;
+        }
+        const DETERMINERS: [&str; 16] = [
+            "a",
+            "an",
+            "the",
+            "some",
+            "my",
+            "this",
+            "that",
+            "these",
+            "those",
+            "it",
+            "them",
+            "all",
+            "every",
+            "each",
+            "both",
+            "everything",
+        ];
+        let next_is_determiner = words.get(i + 1).is_some_and(|x| DETERMINERS.contains(x));
+        // "ad a crossfade": a typo of "add" where a verb must stand (an advert takes no article after it).
+        if w == "ad" && next_is_determiner {
+            out.push((Raw::T(Tok::W(L::Add)), *at, *end));
+            i += 1;
+            continue;
+        }
+        // "slow the first clip": the adjective used as a verb.
+        if w == "slow" && next_is_determiner {
+            out.push((Raw::T(Tok::W(L::SlowDown)), *at, *end));
+            i += 1;
+            continue;
+        }
+        // "quarter volume", "a quarter of a second".
+        if w == "quarter" {
+            out.push((Raw::T(Tok::Num(0.25)), *at, *end));
+            i += 1;
+            if words.get(i) == Some(&"of")
+                && words.get(i + 1).is_some_and(|x| matches!(*x, "a" | "an"))
+                && words.get(i + 2).and_then(|x| en_unit(x)).is_some()
+            {
+                i += 2;
+            }
             continue;
         }
         if let Some(v) = number_word(w) {
@@ -597,23 +667,23 @@ fn english(raw: Vec<(Raw, usize, usize)>) -> Vec<(Raw, usize, usize)> {
             i = j;
             continue;
         }
-        if w.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '#' || c == '.')
-            || (w.starts_with('x') && w[1..].parse::<f64>().is_ok())
+        if (w.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '#' || c == '.')
+            || (w.starts_with('x') && w[1..].parse::<f64>().is_ok()))
+            && let Some(parts) = digit_word(w)
         {
-            if let Some(parts) = digit_word(w) {
-                for p in parts {
-                    out.push((p, *at, *end));
-                }
-                i += 1;
-                continue;
+            for p in parts {
+                out.push((p, *at, *end));
             }
+            i += 1;
+            continue;
         }
-        if let Some((stem, ext)) = w.rsplit_once('.') {
-            if MEDIA_EXT.contains(&ext) && !stem.is_empty() {
-                out.push((Raw::T(Tok::Name(stem.to_string())), *at, *end));
-                i += 1;
-                continue;
-            }
+        if let Some((stem, ext)) = w.rsplit_once('.')
+            && MEDIA_EXT.contains(&ext)
+            && !stem.is_empty()
+        {
+            out.push((Raw::T(Tok::Name(stem.to_string())), *at, *end));
+            i += 1;
+            continue;
         }
         match en_word(w) {
             Some(l) => {
@@ -715,6 +785,7 @@ fn join_numbers(raw: Vec<(Raw, usize, usize)>) -> Vec<Token> {
                             }
                             Unit::Frame => Tok::Dur((v * 1000.0 / 30.0).round() as u64),
                             Unit::Pct => Tok::Pct(v / 100.0),
+                            Unit::Tenth => Tok::Pct((v + extra) / 10.0),
                             Unit::Times => Tok::Mul(v + extra),
                             Unit::Fps => Tok::Fps(v as u32),
                             Unit::Count => Tok::Num(v),
@@ -831,6 +902,15 @@ mod tests {
         assert_eq!(toks("second to last"), vec![Tok::Ord(-2)]);
         assert_eq!(toks("a couple of seconds"), vec![Tok::W(L::Filler), Tok::Dur(2000)]);
         assert_eq!(toks("60fps"), vec![Tok::Fps(60)]);
+        assert_eq!(toks("the one before last"), vec![Tok::W(L::Filler), Tok::Ord(-2)]);
+        assert_eq!(toks("last but one"), vec![Tok::Ord(-2)]);
+        assert_eq!(toks("quarter volume"), vec![Tok::Num(0.25), Tok::W(L::Volume)]);
+        assert_eq!(toks("a quarter of a second"), vec![Tok::W(L::Filler), Tok::Dur(250)]);
+        assert_eq!(toks("ad a title"), vec![Tok::W(L::Add), Tok::W(L::Filler), Tok::W(L::Title)]);
+        assert_eq!(
+            toks("slow the first clip"),
+            vec![Tok::W(L::SlowDown), Tok::W(L::Filler), Tok::W(L::First), Tok::W(L::Clip)]
+        );
     }
 
     #[test]
@@ -851,10 +931,10 @@ mod tests {
         assert_eq!(toks("小一点"), vec![Tok::W(L::Small)]);
         assert_eq!(toks("第3秒"), vec![Tok::W(L::At), Tok::Dur(3000)]);
         assert_eq!(toks("30%"), vec![Tok::Pct(0.3)]);
-        assert_eq!(
-            toks("背景音乐小一点"),
-            vec![Tok::W(L::Music), Tok::W(L::Small)]
-        );
+        assert_eq!(toks("两成"), vec![Tok::Pct(0.2)]);
+        assert_eq!(toks("切成两段"), vec![Tok::W(L::Split), Tok::Num(2.0), Tok::W(L::Clip)]);
+        assert_eq!(toks("B站"), vec![Tok::W(L::Platform(crate::lex::Plat::Bilibili))]);
+        assert_eq!(toks("背景音乐小一点"), vec![Tok::W(L::Music), Tok::W(L::Small)]);
     }
 
     #[test]

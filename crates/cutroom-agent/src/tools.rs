@@ -212,6 +212,8 @@ fn one() -> u32 {
 }
 
 /// One call in a plan.
+// Edits dominate plans, so boxing them would cost more than the padding of the rare others.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum ToolCall {
     /// A draft edit (its name is the operation's, e.g. `canvas`, `add_text`).
@@ -273,7 +275,11 @@ impl ToolCall {
     pub fn is_generator(&self) -> bool {
         matches!(
             self,
-            ToolCall::Music(_) | ToolCall::Promo(_) | ToolCall::TextToVideo(_) | ToolCall::Metadata(_) | ToolCall::Reedit(_)
+            ToolCall::Music(_)
+                | ToolCall::Promo(_)
+                | ToolCall::TextToVideo(_)
+                | ToolCall::Metadata(_)
+                | ToolCall::Reedit(_)
         )
     }
 
@@ -329,7 +335,8 @@ impl ToolCall {
             ToolCall::Promo(a) if a.duration_ms.is_some_and(|d| !(3_000..=180_000).contains(&d)) => {
                 bad("duration_ms must be 3 000–180 000".into())
             }
-            ToolCall::Promo(PromoArgs { aspect: Some(a), .. }) | ToolCall::TextToVideo(TextToVideoArgs { aspect: Some(a), .. })
+            ToolCall::Promo(PromoArgs { aspect: Some(a), .. })
+            | ToolCall::TextToVideo(TextToVideoArgs { aspect: Some(a), .. })
                 if !ASPECTS.contains(&a.as_str()) =>
             {
                 bad(format!("aspect must be one of {}", ASPECTS.join(", ")))
@@ -397,7 +404,11 @@ pub fn definitions() -> Vec<Value> {
     out.push(function("redo", "Redo what undo took back.", schema_of::<Steps>()));
     out.push(function("status", "Show the timeline's tracks; changes nothing.", empty.clone()));
     out.push(function("credits", "Show the credit balance; changes nothing.", empty));
-    out.push(function("export", "Render the timeline to an MP4 and give its download link.", schema_of::<ExportArgs>()));
+    out.push(function(
+        "export",
+        "Render the timeline to an MP4 and give its download link.",
+        schema_of::<ExportArgs>(),
+    ));
     out.push(function(
         "music",
         "Generate original background music that fits the video and put it on the timeline (replacing any).",
