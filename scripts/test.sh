@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
-exec cargo test --workspace --locked "$@"
+cargo test --workspace --locked "$@"
+# The agent corpus's accuracy, printed (the test above asserts the floors).
+cargo test --locked -q -p cutroom-agent --test corpus -- --nocapture 2>&1 | grep -E '^(tune|held_out|corpus)' || true

@@ -88,6 +88,13 @@ pub async fn serve(
         tracing::info!("shutting down");
         let _ = stop_tx.send(true);
     };
+    // Small writes (SSE events, JSON answers) go out at once: with Nagle's algorithm on, an
+    // event written right after the headers waits for the client's delayed ACK (~40 ms).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!("TCP_NODELAY: {e}");
+        }
+    });
     let result = axum::serve(listener, router(app)).with_graceful_shutdown(signal).await;
     engine.shutdown().await;
     result

@@ -164,6 +164,9 @@ pub async fn download(
     Ok(served.into_response())
 }
 
+/// Longest message `/run_sse` accepts.
+const MAX_MESSAGE_BYTES: usize = 256 * 1024;
+
 #[utoipa::path(post, path = "/run_sse", tag = "agent", request_body = RunRequest,
     responses((status = 200, description = "text/event-stream of ADK events (`data:` lines), heartbeats as `: ping`", body = Event)))]
 pub async fn run_sse(
@@ -174,8 +177,11 @@ pub async fn run_sse(
 ) -> Result<Response> {
     app.engine.count_usage(&caller.attribution, "run_sse");
     let text = body.new_message.text();
-    if text.len() > 100_000 {
-        return Err(ApiError::bad_request("the message is longer than 100 000 bytes").into());
+    // Long messages still get a reply from the agent; only absurd ones are refused here.
+    if text.len() > MAX_MESSAGE_BYTES {
+        return Err(
+            ApiError::bad_request("the message is longer than 256 KB; send one or a few requests at a time").into()
+        );
     }
     let events = app.engine.start_turn(&caller.account, &body.session_id, text, caller.attribution, base.0).await?;
     Ok(sse::stream(&app, events))
