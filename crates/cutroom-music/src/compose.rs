@@ -189,12 +189,12 @@ pub fn compose(style: Style, bpm: f64, beats: f64, seed: u64) -> Arrangement {
                 notes.push(Note { ch: CH_BASS, key, vel: v, at: at + swung(&spec, *step), len });
             }
         }
-        if let Some(_layer) = spec.layer {
-            if matches!(sec, Section::Build | Section::Main) {
-                for k in &voicing {
-                    let v = humanize(&mut rng, 55.0);
-                    notes.push(Note { ch: CH_LAYER, key: k + 12, vel: v, at, len: 3.95 });
-                }
+        if let Some(_layer) = spec.layer
+            && matches!(sec, Section::Build | Section::Main)
+        {
+            for k in &voicing {
+                let v = humanize(&mut rng, 55.0);
+                notes.push(Note { ch: CH_LAYER, key: k + 12, vel: v, at, len: 3.95 });
             }
         }
         if matches!(sec, Section::Main) || (sec == Section::Outro && spec.lead_kind == LeadKind::Arpeggio) {
@@ -329,7 +329,7 @@ fn lead(
                 pcs.iter().map(|p| tonic + 12 + p).chain(pcs.first().map(|p| tonic + 24 + p)).collect();
             let n = (4.0 / step) as usize;
             for i in 0..n {
-                let up = (bar / 2) % 2 == 0;
+                let up = (bar / 2).is_multiple_of(2);
                 let k = if up { tones[i % tones.len()] } else { tones[tones.len() - 1 - i % tones.len()] };
                 let v = vel(rng, if i % 4 == 0 { 78.0 } else { 62.0 });
                 notes.push(Note { ch: CH_LEAD, key: k, vel: v, at: at + i as f64 * step, len: step * 0.9 });
