@@ -92,6 +92,18 @@ pub fn footage(draft: &Draft, analyses: &HashMap<String, Analysis>) -> Footage {
     f
 }
 
+/// The pace and look of one whole clip, from its analysis.
+pub fn clip_footage(analysis: &Analysis) -> Footage {
+    let mut track = cutroom_timeline::Track::new(cutroom_timeline::TrackType::Video);
+    track.sg.push(cutroom_timeline::Segment::media(
+        "clip",
+        cutroom_timeline::Ms::ZERO,
+        cutroom_timeline::Ms(analysis.duration_ms),
+    ));
+    let draft = Draft { t: vec![track], ..Draft::default() };
+    footage(&draft, &HashMap::from([("clip".to_string(), analysis.clone())]))
+}
+
 /// Why a generator job failed.
 #[derive(Debug, thiserror::Error)]
 enum GenFailure {

@@ -200,7 +200,8 @@ pub fn compose(style: Style, bpm: f64, beats: f64, seed: u64) -> Arrangement {
         if matches!(sec, Section::Main) || (sec == Section::Outro && spec.lead_kind == LeadKind::Arpeggio) {
             lead(&mut notes, &mut rng, &spec, &motif, tonic, &pcs, at, bar);
         }
-        drums(&mut notes, &mut rng, &spec, at, sec, bar, plan.iter().any(|(s, b)| *s == Section::Main && *b == bar));
+        let first_main = plan.iter().any(|(s, b)| *s == Section::Main && *b == bar);
+        drums(&mut notes, &mut rng, &spec, at, sec, bar, first_main, bpm < spec.bpm.0 * 0.85);
     }
     // The ending: the tonic chord, held to the end.
     let end_beat = beats;
@@ -338,6 +339,10 @@ fn lead(
     }
 }
 
+/// Hi-hats, shakers and rides: the parts that mark subdivisions.
+const CYMBALS: [u8; 5] = [42, 44, 46, 51, 70];
+
+#[allow(clippy::too_many_arguments)]
 fn drums(
     notes: &mut Vec<Note>,
     rng: &mut ChaCha8Rng,
@@ -346,6 +351,7 @@ fn drums(
     sec: Section,
     bar: usize,
     first_main: bool,
+    half_time: bool,
 ) {
     for (key, hits) in spec.drums {
         let keep: &dyn Fn(u8) -> bool = match sec {
@@ -359,6 +365,11 @@ fn drums(
             continue;
         }
         for (step, v) in hits.iter() {
+            // Well below the style's tempo the groove goes half-time: cymbals keep to the
+            // beat, so the pulse heard is the tempo asked for, not twice it.
+            if half_time && CYMBALS.contains(key) && step % 4 != 0 {
+                continue;
+            }
             // A little variation every fourth bar.
             if bar % 4 == 3 && *key == 36 && *step > 8 && rng.random_bool(0.5) {
                 continue;

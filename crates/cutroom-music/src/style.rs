@@ -141,7 +141,7 @@ pub fn spec(style: Style) -> Spec {
         },
         Style::Cinematic => Spec {
             name: "cinematic",
-            bpm: (70.0, 96.0),
+            bpm: (84.0, 108.0),
             mode: Mode::Minor,
             chords: 48,      // string ensemble
             bass: 43,        // contrabass
@@ -150,8 +150,9 @@ pub fn spec(style: Style) -> Spec {
             comping: Comping::Pad,
             lead_kind: LeadKind::Melody,
             drums: &[
-                (FLOOR_TOM, &[(0, 120), (3, 90), (6, 100), (10, 95)]),
-                (LOW_TOM, &[(8, 100), (14, 85)]),
+                // A march of toms on the beat, the downbeats doubled by the kick.
+                (FLOOR_TOM, &[(0, 120), (4, 95), (8, 110), (12, 95)]),
+                (LOW_TOM, &[(12, 80)]),
                 (KICK, &[(0, 110), (8, 100)]),
             ],
             swing: 0.0,
@@ -190,7 +191,7 @@ pub fn spec(style: Style) -> Spec {
             drums: &[
                 (KICK, &[(0, 120), (4, 120), (8, 120), (12, 120)]),
                 (CLAP, &[(4, 100), (12, 100)]),
-                (OPEN_HAT, &[(2, 80), (6, 80), (10, 80), (14, 80)]),
+                (OPEN_HAT, &[(2, 60), (6, 60), (10, 60), (14, 60)]),
                 (
                     CLOSED_HAT,
                     &[
@@ -238,7 +239,7 @@ pub fn spec(style: Style) -> Spec {
         },
         Style::Corporate => Spec {
             name: "corporate",
-            bpm: (100.0, 118.0),
+            bpm: (96.0, 112.0),
             mode: Mode::Major,
             chords: 0, // piano
             bass: 33,  // fingered bass
