@@ -1,4 +1,4 @@
-//! The local commands: render, probe, demo.
+//! The local commands: render, probe, analyze, music, demo.
 
 use anyhow::{Context, Result, bail};
 use cutroom_media::{Probe, RenderSettings, load_media, probe as probe_file, render as render_draft, synth};
@@ -180,4 +180,85 @@ fn tempfile_dir() -> Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("cutroom-keyframes-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
+}
+
+/// Arguments of `cutroom music`.
+#[derive(clap::Args)]
+pub struct MusicArgs {
+    /// Compose for this video: its length, cut rate and motion set the tempo, its look the
+    /// style.
+    #[arg(long = "for", value_name = "VIDEO")]
+    pub video: Option<PathBuf>,
+    /// Length in seconds (default: the video's, or 30).
+    #[arg(long, value_name = "SECONDS")]
+    pub duration: Option<f64>,
+    /// lofi, pop, cinematic, ambient, electronic, acoustic or corporate — or a mood word
+    /// (chill, upbeat, epic, calm, 欢快, 舒缓, 史诗, 动感 …); default: from the video.
+    #[arg(long)]
+    pub style: Option<String>,
+    /// Tempo in BPM (overrides the one derived from the video).
+    #[arg(long)]
+    pub bpm: Option<u32>,
+    /// The same seed makes the same piece (default: a random one, printed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Where to write the WAV (48 kHz stereo).
+    #[arg(short = 'o', long = "output", value_name = "OUT.wav")]
+    pub output: PathBuf,
+    /// Print the piece's facts with its beat and bar times as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn music(args: MusicArgs) -> Result<()> {
+    let t = Instant::now();
+    let style = match args.style.as_deref() {
+        None => None,
+        Some(w) => Some(cutroom_music::Style::from_word(w).with_context(|| {
+            format!("unknown style '{w}': use lofi, pop, cinematic, ambient, electronic, acoustic or corporate")
+        })?),
+    };
+    let (footage, video_ms) = match &args.video {
+        Some(v) => {
+            let cache = cutroom_analysis::Cache::new(cutroom_analysis::Cache::default_dir());
+            let opts = cutroom_analysis::Options { cancel: cancel_on_ctrl_c(), ..Default::default() };
+            let done = cache.analyze(v, &opts).with_context(|| format!("analysing {}", v.display()))?;
+            (cutroom_engine::generate::clip_footage(&done.analysis), Some(done.analysis.duration_ms))
+        }
+        None => (cutroom_music::Footage::default(), None),
+    };
+    let duration_ms = match (args.duration, video_ms) {
+        (Some(s), _) if !(1.0..=1800.0).contains(&s) => bail!("--duration must be 1–1800 seconds, got {s}"),
+        (Some(s), _) => (s * 1000.0).round() as u64,
+        (None, Some(ms)) => ms,
+        (None, None) => 30_000,
+    };
+    let seed = args.seed.unwrap_or_else(rand::random);
+    let req = cutroom_music::Request { style, duration_ms, bpm: args.bpm, seed, footage };
+    let piece = cutroom_music::generate(&req, None)?;
+    cutroom_music::write_wav(&piece, &args.output)?;
+    if args.json {
+        let facts = serde_json::json!({
+            "file": args.output, "style": piece.style.name(), "bpm": piece.bpm, "key": piece.key,
+            "seed": seed, "duration_ms": piece.duration_ms, "loudness_lufs": piece.loudness_lufs,
+            "peak_dbfs": piece.peak_dbfs, "beats_ms": piece.beats_ms, "bars_ms": piece.bars_ms,
+            "footage": { "cuts_per_minute": footage.cuts_per_minute, "motion": footage.motion,
+                         "brightness": footage.brightness, "saturation": footage.saturation },
+        });
+        println!("{}", serde_json::to_string_pretty(&facts)?);
+        return Ok(());
+    }
+    println!(
+        "{}: {} at {:.0} BPM in {}, {:.1} s, {} bars, {:.1} LUFS, peak {:.1} dBFS (seed {seed}, {:.1} s)",
+        args.output.display(),
+        piece.style.name(),
+        piece.bpm,
+        piece.key,
+        piece.duration_ms as f64 / 1000.0,
+        piece.bars_ms.len(),
+        piece.loudness_lufs,
+        piece.peak_dbfs,
+        t.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

@@ -42,6 +42,8 @@ enum Cmd {
         #[arg(long)]
         no_cache: bool,
     },
+    /// Compose original background music for a video (or a length) and write a WAV.
+    Music(commands::MusicArgs),
     /// Run the HTTP service (the reference API, with workers) until Ctrl-C or SIGTERM.
     Serve {
         /// Address to listen on [default: 127.0.0.1:8080].
@@ -86,6 +88,7 @@ fn main() -> ExitCode {
         Cmd::Render(args) => commands::render(args),
         Cmd::Probe { file, json } => commands::probe(&file, json),
         Cmd::Analyze { file, json, cache_dir, no_cache } => commands::analyze(&file, json, cache_dir, no_cache),
+        Cmd::Music(args) => commands::music(args),
         Cmd::Demo { out } => commands::demo(&out),
         Cmd::Serve { bind, config } => serve::serve(&config, bind),
         Cmd::Admin { config, command } => serve::admin(&config, command),

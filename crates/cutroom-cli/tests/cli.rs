@@ -167,3 +167,74 @@ fn analyze_reports_shots_sound_and_tags_and_caches() {
     let r = run(cutroom().arg("analyze").arg(dir.path().join("missing.mp4")));
     assert!(!r.ok && r.stderr.contains("file not found"), "{}", r.stderr);
 }
+
+/// Runs `cutroom music … --json` and returns its report.
+fn music(args: &[&str], cache: &Path) -> serde_json::Value {
+    let mut cmd = cutroom().env("CUTROOM_CACHE_DIR", cache).arg("music").arg("--json");
+    for a in args {
+        cmd = cmd.arg(a);
+    }
+    let r = run(cmd);
+    assert!(r.ok, "{}", r.stderr);
+    serde_json::from_str(&r.stdout).unwrap()
+}
+
+#[test]
+fn music_follows_the_footage_and_the_flags() {
+    let dir = tempdir();
+    let cache = dir.path().join("cache");
+    let shot = |src: &str, tag: &str| format!("{src}=s=320x240:r=30,trim=duration=1,setpts=PTS-STARTPTS[{tag}]");
+    // Six different moving shots in 6 s, and one still picture held for 6 s.
+    let fast = fixture(
+        "cli-fast-cuts.mp4",
+        Some(&format!(
+            "{};{};{};{};{};{};[a][b][c][d][e][f]concat=n=6[out0]",
+            shot("testsrc2", "a"),
+            shot("cellauto", "b"),
+            shot("mandelbrot", "c"),
+            shot("life", "d"),
+            shot("smptebars", "e"),
+            shot("rgbtestsrc", "f"),
+        )),
+        None,
+        6.0,
+    );
+    let slow = fixture("cli-still.mp4", Some("color=c=0x4060a0:s=320x240:r=30"), None, 6.0);
+    let out = |n: &str| dir.path().join(n).to_string_lossy().into_owned();
+    let f = music(&["--for", fast.to_str().unwrap(), "--style", "lofi", "--seed", "7", "-o", &out("f.wav")], &cache);
+    let s = music(&["--for", slow.to_str().unwrap(), "--style", "lofi", "--seed", "7", "-o", &out("s.wav")], &cache);
+    assert!(f["bpm"].as_f64() > s["bpm"].as_f64(), "fast cuts {} BPM, a still {} BPM", f["bpm"], s["bpm"]);
+    assert!(f["footage"]["cuts_per_minute"].as_f64().unwrap() > 30.0, "{}", f["footage"]);
+    // Left to choose, busy footage gets a livelier style than a still picture.
+    let f2 = music(&["--for", fast.to_str().unwrap(), "--seed", "7", "-o", &out("f2.wav")], &cache);
+    let s2 = music(&["--for", slow.to_str().unwrap(), "--seed", "7", "-o", &out("s2.wav")], &cache);
+    assert!(f2["bpm"].as_f64().unwrap() > s2["bpm"].as_f64().unwrap() + 20.0, "{} vs {}", f2["bpm"], s2["bpm"]);
+    // The music lasts as long as the video, and the WAV says so.
+    let wav = cutroom_media::probe(Path::new(&out("f.wav"))).unwrap();
+    assert!((wav.duration.unwrap().0 as i64 - 6000).abs() <= 50, "{:?}", wav.duration);
+    // The beat grid comes with it: one beat every 60/BPM seconds across the video.
+    let beats: Vec<f64> = f["beats_ms"].as_array().unwrap().iter().map(|b| b.as_f64().unwrap()).collect();
+    let period = 60_000.0 / f["bpm"].as_f64().unwrap();
+    assert!(beats.windows(2).all(|w| (w[1] - w[0] - period).abs() <= 2.0), "{beats:?}");
+    assert!(beats[0] <= 1.0 && 6000.0 - beats[beats.len() - 1] <= period + 1.0, "{beats:?}");
+
+    // Without a video: --duration, --bpm; the same seed makes the same file.
+    let a = music(&["--duration", "5", "--style", "pop", "--bpm", "100", "--seed", "3", "-o", &out("a.wav")], &cache);
+    let b = music(&["--duration", "5", "--style", "欢快", "--bpm", "100", "--seed", "3", "-o", &out("b.wav")], &cache);
+    assert_eq!(
+        (a["bpm"].as_f64(), a["duration_ms"].as_u64(), a["style"].as_str()),
+        (Some(100.0), Some(5000), Some("pop"))
+    );
+    assert_eq!(b["style"], "pop", "欢快 is upbeat pop");
+    assert_eq!(std::fs::read(out("a.wav")).unwrap(), std::fs::read(out("b.wav")).unwrap());
+    let c = music(&["--duration", "5", "--style", "pop", "--bpm", "100", "--seed", "4", "-o", &out("c.wav")], &cache);
+    assert_eq!(c["seed"], 4);
+    assert_ne!(std::fs::read(out("a.wav")).unwrap(), std::fs::read(out("c.wav")).unwrap());
+    // Bad requests are explained.
+    let r = run(cutroom().arg("music").arg("--style").arg("polka").arg("-o").arg(out("x.wav")));
+    assert!(!r.ok && r.stderr.contains("unknown style 'polka'"), "{}", r.stderr);
+    let r = run(cutroom().arg("music").arg("--duration").arg("0").arg("-o").arg(out("x.wav")));
+    assert!(!r.ok && r.stderr.contains("1–1800 seconds"), "{}", r.stderr);
+    let r = run(cutroom().arg("music").arg("--bpm").arg("500").arg("-o").arg(out("x.wav")));
+    assert!(!r.ok && r.stderr.contains("40–220 BPM"), "{}", r.stderr);
+}
