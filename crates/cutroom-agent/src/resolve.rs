@@ -217,6 +217,11 @@ impl<'a> Work<'a> {
         self.input.media.iter().find(|m| m.id == id)
     }
 
+    /// The media file a clip shows.
+    fn clip_media(&self, p: u64) -> Option<&'a MediaInfo> {
+        self.clip(p).and_then(|s| s.src.as_deref()).and_then(|id| self.media(id))
+    }
+
     fn facts(&self, id: &str) -> Option<MediaFacts> {
         self.media(id).map(|m| MediaFacts { kind: m.kind, duration: m.duration, has_audio: m.has_audio })
     }
@@ -389,12 +394,7 @@ impl<'a> Work<'a> {
                     let stills: Vec<u64> = current
                         .iter()
                         .copied()
-                        .filter(|p| {
-                            self.clip(*p)
-                                .and_then(|s| s.src.as_deref())
-                                .and_then(|id| self.media(id))
-                                .is_some_and(|m| m.kind == MediaKind::Image)
-                        })
+                        .filter(|p| self.clip_media(*p).is_some_and(|m| m.kind == MediaKind::Image))
                         .collect();
                     if stills.is_empty() {
                         return Err(self.say.no_stills());
@@ -1006,12 +1006,7 @@ impl<'a> Work<'a> {
                 Some(Fw::Clips(_)) => Sound::Clips(Clips(vec![ClipRef::It])),
                 _ => {
                     let music = self.music_track().is_some() || self.music_step.is_some();
-                    let clip_sound = self.clip_pids().iter().any(|p| {
-                        self.clip(*p)
-                            .and_then(|s| s.src.as_deref())
-                            .and_then(|id| self.media(id))
-                            .is_some_and(|m| m.has_audio)
-                    });
+                    let clip_sound = self.clip_pids().iter().any(|p| self.clip_media(*p).is_some_and(|m| m.has_audio));
                     match (music, clip_sound) {
                         (true, true) => return Err(self.say.ask(&Ask::WhichSound)),
                         (true, false) => Sound::Music,
@@ -1481,16 +1476,8 @@ impl<'a> Work<'a> {
     fn motion(&mut self, clips: &Clips, m: Option<MotionKind>) -> Result<Option<String>, String> {
         let pids = self.target_clips(clips, true, "zoom")?;
         let v = self.video().ok_or_else(|| self.say.no_clips())?;
-        let stills: Vec<u64> = pids
-            .iter()
-            .copied()
-            .filter(|p| {
-                self.clip(*p)
-                    .and_then(|s| s.src.as_deref())
-                    .and_then(|id| self.media(id))
-                    .is_some_and(|m| m.kind == MediaKind::Image)
-            })
-            .collect();
+        let stills: Vec<u64> =
+            pids.iter().copied().filter(|p| self.clip_media(*p).is_some_and(|m| m.kind == MediaKind::Image)).collect();
         if stills.is_empty() {
             return Err(self.say.no_stills());
         }

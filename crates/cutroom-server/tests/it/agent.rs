@@ -89,6 +89,9 @@ async fn plain_words_edit_make_music_swap_undo_and_export() {
     assert!(texts(&st).contains(&("Summer Sale".to_string(), 0)), "{:?}", texts(&st));
     let music = music_segment(&st).expect("a music track");
     assert!((music["volume"].as_f64().unwrap() - 0.3).abs() < 1e-9, "{music}");
+    assert!(music["fade_out"].as_u64().is_some_and(|f| f >= 500), "the music fades out: {music}");
+    let bgm = st["state"]["draft"]["t"].as_array().unwrap().iter().find(|t| t["m"]["role"] == "bgm").unwrap();
+    assert!(bgm.get("duck").is_some_and(|d| !d.is_null()), "the music dips under the video's sound: {bgm}");
     let generated = st["state"]["generated_media"].as_array().unwrap();
     assert_eq!(generated.len(), 1);
     assert_eq!(generated[0]["kind"], "music");
