@@ -1,0 +1,32 @@
+//! The automatic editor: a promo from footage (`promo`) — the best distinct shots, ordered
+//! for a strong opening and a rising line, cut on the music's beats, reframed to the target
+//! aspect, with a title, a call to action and the music under it — as an ordinary draft.
+//! Pure: analyses and a beat grid in, a draft out.
+
+pub mod promo;
+pub mod shots;
+
+pub use promo::{Music, Promo, PromoRequest, Tone, promo};
+pub use shots::{Candidate, candidates};
+
+use cutroom_analysis::Analysis;
+
+/// A footage file with its analysis.
+#[derive(Clone, Debug)]
+pub struct Source<'a> {
+    /// The media id the draft refers to.
+    pub id: String,
+    pub analysis: &'a Analysis,
+    pub has_audio: bool,
+}
+
+/// Why no edit could be made.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum AutoEditError {
+    #[error("there is no usable footage: every shot is black, blurred, shaky or too short")]
+    NoFootage,
+    #[error("the target length must be 3 s to 10 min, got {0} ms")]
+    BadLength(u64),
+    #[error("the planned draft is invalid: {0}")]
+    Invalid(String),
+}

@@ -1,0 +1,210 @@
+//! A promo from footage: pick the best distinct shots, order them (a strong opening, rising
+//! energy, the strongest last), cut on the music's beats, reframe to the target aspect,
+//! add the title and the call to action, put the music under it with the footage's own
+//! sound lowered.
+
+use crate::shots::{Candidate, candidates};
+use crate::{AutoEditError, Source};
+use cutroom_timeline::{
+    Align, Anchor, Canvas, Color, Draft, Fit, Ms, Segment, Shadow, TextBox, TextStyle, Track, TrackType, Transition,
+    TransitionKind,
+};
+
+/// How the cuts feel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    /// Hard cuts, short holds.
+    Energetic,
+    /// Dissolves, longer holds.
+    Calm,
+}
+
+impl Tone {
+    /// The hold each shot aims for, ms.
+    fn hold(self) -> u64 {
+        match self {
+            Tone::Energetic => 1_800,
+            Tone::Calm => 3_200,
+        }
+    }
+}
+
+/// The music the promo is cut to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Music {
+    pub media: String,
+    pub duration_ms: u64,
+    /// Beat times from the start of the piece, ms.
+    pub beats_ms: Vec<u64>,
+}
+
+/// What the promo should be.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PromoRequest {
+    pub duration_ms: u64,
+    /// The canvas (1080x1920 for 9:16, …).
+    pub width: u32,
+    pub height: u32,
+    pub title: Option<String>,
+    pub cta: Option<String>,
+    pub tone: Tone,
+    pub music: Option<Music>,
+}
+
+/// The promo: its draft and which footage it shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Promo {
+    pub draft: Draft,
+    /// The shots used, in order.
+    pub shots: Vec<Candidate>,
+    /// Cut times on the timeline, ms (the middle of a dissolve).
+    pub cuts_ms: Vec<u64>,
+}
+
+const FPS: u32 = 30;
+const DISSOLVE: u64 = 500;
+/// Level of the footage's own sound under the music.
+const UNDER_MUSIC: f64 = 0.25;
+
+/// The order of the chosen shots: the second-best opens, the rest rise in energy, the best
+/// closes.
+fn order(mut chosen: Vec<Candidate>) -> Vec<Candidate> {
+    if chosen.len() < 3 {
+        return chosen;
+    }
+    // `chosen` is best first.
+    let best = chosen.remove(0);
+    let opening = chosen.remove(0);
+    chosen.sort_by(|a, b| a.motion.total_cmp(&b.motion));
+    let mut out = vec![opening];
+    out.extend(chosen);
+    out.push(best);
+    out
+}
+
+/// The beat nearest to `t` within `lo..=hi`, else `t` itself clamped.
+fn snap(t: u64, lo: u64, hi: u64, beats: &[u64]) -> u64 {
+    beats
+        .iter()
+        .copied()
+        .filter(|b| (lo..=hi).contains(b))
+        .min_by_key(|b| b.abs_diff(t))
+        .unwrap_or_else(|| t.clamp(lo, hi))
+}
+
+fn frame(ms: u64) -> u64 {
+    let f = 1000.0 / f64::from(FPS);
+    ((ms as f64 / f).round() * f).round() as u64
+}
+
+/// Plans a promo from the sources.
+pub fn promo(sources: &[Source<'_>], req: &PromoRequest) -> Result<Promo, AutoEditError> {
+    if !(3_000..=600_000).contains(&req.duration_ms) {
+        return Err(AutoEditError::BadLength(req.duration_ms));
+    }
+    let dissolve = if req.tone == Tone::Calm { DISSOLVE } else { 0 };
+    let mut pool = candidates(sources);
+    // Every shot must be able to hold the shortest cut, with its dissolves.
+    pool.retain(|c| c.len() >= SHORT_HOLD + dissolve);
+    if pool.is_empty() {
+        return Err(AutoEditError::NoFootage);
+    }
+    let total = req.duration_ms;
+    let want = ((total as f64 / req.tone.hold() as f64).round() as usize).clamp(1, pool.len());
+    let chosen = order(pool.into_iter().take(want).collect());
+    let n = chosen.len();
+    let beats: Vec<u64> = req.music.as_ref().map(|m| m.beats_ms.clone()).unwrap_or_default();
+    // Cuts: evenly spread, weighted by what each shot can give, snapped to beats.
+    let avail: Vec<u64> = chosen.iter().map(|c| c.len().saturating_sub(dissolve)).collect();
+    let mut cuts = vec![0u64];
+    let mut t = 0u64;
+    for i in 0..n - 1 {
+        // What the shots from here on can still fill, and the share of this one.
+        let rest: u64 = avail[i..].iter().sum();
+        let after: u64 = avail[i + 1..].iter().sum();
+        let ideal = t + ((total - t) as f64 * avail[i] as f64 / rest.max(1) as f64) as u64;
+        let lo = (t + SHORT_HOLD).max(total.saturating_sub(after));
+        let hi = (t + avail[i]).min(total.saturating_sub(SHORT_HOLD * (n - 1 - i) as u64));
+        let cut = if lo <= hi { frame(snap(ideal.clamp(lo, hi), lo, hi, &beats)) } else { frame(hi.max(t + 1)) };
+        cuts.push(cut);
+        t = cut;
+    }
+    let last = chosen[n - 1].len().saturating_sub(dissolve / 2);
+    let end = total.min(t + last);
+    // Segments: a dissolve is centred on its cut.
+    let mut video = Track::new(TrackType::Video);
+    for (i, c) in chosen.iter().enumerate() {
+        let at = cuts[i];
+        let next = if i + 1 < n { cuts[i + 1] } else { end };
+        let head = if i > 0 { dissolve / 2 } else { 0 };
+        let tail = if i + 1 < n { dissolve / 2 } else { 0 };
+        let d = next - at + head + tail;
+        let slack = c.len().saturating_sub(d);
+        let mut seg = Segment::media(c.source.clone(), Ms(at - head), Ms(d));
+        seg.src_in = Ms(c.from + slack / 2);
+        seg.fit = Fit::Cover;
+        seg.volume = if req.music.is_some() { UNDER_MUSIC } else { 1.0 };
+        if tail > 0 {
+            seg.transition = Some(Transition { kind: TransitionKind::Crossfade, d: Ms(dissolve) });
+        }
+        video.sg.push(seg);
+    }
+    let mut draft = Draft {
+        canvas: Canvas { w: req.width, h: req.height, fps: FPS, ..Canvas::default() },
+        t: vec![video],
+        ..Draft::default()
+    };
+    let scale = f64::from(req.width.min(req.height)) / 1080.0;
+    let px = |v: f64| ((v * scale).round() as u32).max(12);
+    if let Some(title) = req.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        let mut t = Track::new(TrackType::Text);
+        t.m.insert("role".into(), "title".into());
+        let mut s = Segment::text(title.trim(), Ms::ZERO, Ms(2_500.min(end / 3).max(1_000)));
+        let style = TextStyle {
+            pos: Anchor::Top,
+            size: px(96.0),
+            bold: true,
+            shadow: Some(Shadow { color: Color::rgba(0, 0, 0, 0xb0), x: 3, y: 3 }),
+            ..TextStyle::default()
+        };
+        s.style = Some(style);
+        s.fade_out = Ms(300);
+        t.sg.push(s);
+        draft.t.push(t);
+    }
+    if let Some(cta) = req.cta.as_deref().filter(|t| !t.trim().is_empty()) {
+        let mut t = Track::new(TrackType::Text);
+        t.m.insert("role".into(), "cta".into());
+        let d = 2_500.min(end / 3).max(1_000);
+        let mut s = Segment::text(cta.trim(), Ms(end - d), Ms(d));
+        s.style = Some(TextStyle {
+            pos: Anchor::Bottom,
+            size: px(72.0),
+            bold: true,
+            align: Align::Center,
+            bg: Some(TextBox { color: Color::rgba(0, 0, 0, 0x99), pad: 18 }),
+            ..TextStyle::default()
+        });
+        s.fade_in = Ms(300);
+        t.sg.push(s);
+        draft.t.push(t);
+    }
+    if let Some(m) = &req.music {
+        let mut t = Track::new(TrackType::Audio);
+        t.m.insert("role".into(), "bgm".into());
+        t.m.insert("name".into(), "music".into());
+        let d = end.min(m.duration_ms);
+        let mut s = Segment::media(m.media.clone(), Ms::ZERO, Ms(d));
+        s.volume = 0.9;
+        s.fade_out = Ms(1_000.min(d / 4));
+        t.sg.push(s);
+        draft.t.push(t);
+    }
+    draft.validate().map_err(|e| AutoEditError::Invalid(e.to_string()))?;
+    let mut cut_times = cuts;
+    cut_times.remove(0);
+    Ok(Promo { draft, shots: chosen, cuts_ms: cut_times })
+}
+
+/// The shortest hold a cut may leave, ms.
+const SHORT_HOLD: u64 = 800;
