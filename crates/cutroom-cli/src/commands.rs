@@ -58,11 +58,11 @@ pub fn render(a: RenderArgs) -> Result<()> {
         short_side: a.resolution,
         loudness: (!a.no_normalize).then_some(-14.0),
     };
-    run_render(&draft, &base, &settings, &a.output)
+    run_render(&draft, |id| base.join(id), &settings, &a.output)
 }
 
-fn run_render(draft: &Draft, media_dir: &Path, settings: &RenderSettings, out: &Path) -> Result<()> {
-    let media = load_media(draft, |id| media_dir.join(id))?;
+fn run_render(draft: &Draft, resolve: impl Fn(&str) -> PathBuf, settings: &RenderSettings, out: &Path) -> Result<()> {
+    let media = load_media(draft, resolve)?;
     let bar = ProgressBar::new(1000).with_style(
         ProgressStyle::with_template("{spinner} rendering [{bar:40}] {percent:>3}% {elapsed} (eta {eta})")
             .expect("template")
@@ -141,7 +141,7 @@ pub fn demo(out: &Path) -> Result<()> {
     println!("Draft: {}", draft_path.display());
     println!("{}", draft.summary());
     let mp4 = out.join("reference.mp4");
-    run_render(&draft, &media, &RenderSettings::default(), &mp4)?;
+    run_render(&draft, |id| media.join(id), &RenderSettings::default(), &mp4)?;
     if !mp4.is_file() {
         bail!("the demo render left no file");
     }
@@ -260,5 +260,153 @@ pub fn music(args: MusicArgs) -> Result<()> {
         piece.peak_dbfs,
         t.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// Arguments of `cutroom promo`.
+#[derive(clap::Args)]
+pub struct PromoArgs {
+    /// The footage (video clips).
+    #[arg(required = true)]
+    pub clips: Vec<PathBuf>,
+    /// Target length in seconds.
+    #[arg(long, default_value_t = 20.0, value_name = "SECONDS")]
+    pub duration: f64,
+    /// 9:16, 1:1, 4:5 or 16:9 (default: the first clip's shape).
+    #[arg(long)]
+    pub aspect: Option<String>,
+    /// A title shown at the start.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// A call to action shown at the end ("Shop now").
+    #[arg(long)]
+    pub cta: Option<String>,
+    /// The music's style (lofi, pop, cinematic, ambient, electronic, acoustic, corporate,
+    /// or a mood word); it also sets the cutting: hard cuts for lively styles, dissolves
+    /// for calm ones. Default: from the footage.
+    #[arg(long)]
+    pub style: Option<String>,
+    /// The same seed makes the same music.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Where to write the MP4 (the draft and the music are written beside it).
+    #[arg(short = 'o', long = "output", value_name = "OUT.mp4")]
+    pub output: PathBuf,
+}
+
+/// A canvas for an aspect name.
+fn canvas_for(aspect: &str) -> Result<(u32, u32)> {
+    Ok(match aspect.trim() {
+        "9:16" | "vertical" | "portrait" => (1080, 1920),
+        "16:9" | "landscape" | "horizontal" => (1920, 1080),
+        "1:1" | "square" => (1080, 1080),
+        "4:5" => (1080, 1350),
+        other => bail!("unknown aspect '{other}': use 9:16, 16:9, 1:1 or 4:5"),
+    })
+}
+
+pub fn promo(a: PromoArgs) -> Result<()> {
+    let t = Instant::now();
+    if !(3.0..=600.0).contains(&a.duration) {
+        bail!("--duration must be 3–600 seconds, got {}", a.duration);
+    }
+    let style = match a.style.as_deref() {
+        None => None,
+        Some(w) => Some(cutroom_music::Style::from_word(w).with_context(|| {
+            format!("unknown style '{w}': use lofi, pop, cinematic, ambient, electronic, acoustic or corporate")
+        })?),
+    };
+    // Each clip once, under its file name (the draft's media ids).
+    let cache = cutroom_analysis::Cache::new(cutroom_analysis::Cache::default_dir());
+    let opts = cutroom_analysis::Options { cancel: cancel_on_ctrl_c(), ..Default::default() };
+    let mut files: Vec<(String, PathBuf, cutroom_analysis::Analysis)> = Vec::new();
+    for clip in &a.clips {
+        let done = cache.analyze(clip, &opts).with_context(|| format!("analysing {}", clip.display()))?;
+        if done.analysis.video.is_none() {
+            bail!("{} has no picture", clip.display());
+        }
+        let stem = clip.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "clip".into());
+        let mut id: String = stem.chars().filter(|c| c.is_alphanumeric() || "._-".contains(*c)).collect();
+        while files.iter().any(|(i, _, _)| *i == id) {
+            id.insert(0, '_');
+        }
+        files.push((id, clip.clone(), done.analysis));
+    }
+    let (w, h) = match a.aspect.as_deref() {
+        Some(x) => canvas_for(x)?,
+        None => {
+            let v = files[0].2.video.as_ref().map_or((1920, 1080), |v| (v.width, v.height));
+            if v.1 > v.0 {
+                (1080, 1920)
+            } else if v.0 == v.1 {
+                (1080, 1080)
+            } else {
+                (1920, 1080)
+            }
+        }
+    };
+    let total_ms = (a.duration * 1000.0).round() as u64;
+    // The music first: the cuts follow its beats.
+    let footage = files.iter().map(|f| cutroom_engine::generate::clip_footage(&f.2)).fold(
+        cutroom_music::Footage { cuts_per_minute: 0.0, motion: 0.0, brightness: 0.0, saturation: 0.0 },
+        |acc, f| cutroom_music::Footage {
+            cuts_per_minute: acc.cuts_per_minute + f.cuts_per_minute / files.len() as f64,
+            motion: acc.motion + f.motion / files.len() as f64,
+            brightness: acc.brightness + f.brightness / files.len() as f64,
+            saturation: acc.saturation + f.saturation / files.len() as f64,
+        },
+    );
+    let seed = a.seed.unwrap_or_else(rand::random);
+    let req = cutroom_music::Request { style, duration_ms: total_ms, bpm: None, seed, footage };
+    let piece = cutroom_music::generate(&req, None)?;
+    let stem = a.output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "promo".into());
+    let dir = a.output.parent().map(Path::to_path_buf).unwrap_or_default();
+    let music_name = format!("{stem}.music.wav");
+    cutroom_music::write_wav(&piece, &dir.join(&music_name))?;
+    use cutroom_music::Style as S;
+    let tone = match piece.style {
+        S::Ambient | S::Lofi | S::Acoustic => cutroom_autoedit::Tone::Calm,
+        _ => cutroom_autoedit::Tone::Energetic,
+    };
+    let sources: Vec<cutroom_autoedit::Source<'_>> = files
+        .iter()
+        .map(|(id, _, an)| cutroom_autoedit::Source { id: id.clone(), analysis: an, has_audio: an.audio.is_some() })
+        .collect();
+    let plan = cutroom_autoedit::promo(
+        &sources,
+        &cutroom_autoedit::PromoRequest {
+            duration_ms: total_ms,
+            width: w,
+            height: h,
+            title: a.title.clone(),
+            cta: a.cta.clone(),
+            tone,
+            music: Some(cutroom_autoedit::Music {
+                media: music_name.clone(),
+                duration_ms: piece.duration_ms,
+                beats_ms: piece.beats_ms.clone(),
+            }),
+        },
+    )?;
+    let draft_path = dir.join(format!("{stem}.draft.json"));
+    std::fs::write(&draft_path, plan.draft.to_json())?;
+    println!(
+        "{} shots from {} clip{}, {} music at {:.0} BPM, cut on the beat; draft {}",
+        plan.shots.len(),
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        piece.style.name(),
+        piece.bpm,
+        draft_path.display()
+    );
+    let paths: std::collections::HashMap<String, PathBuf> =
+        files.iter().map(|(id, p, _)| (id.clone(), p.clone())).collect();
+    run_render(
+        &plan.draft,
+        |id| paths.get(id).cloned().unwrap_or_else(|| dir.join(id)),
+        &RenderSettings::default(),
+        &a.output,
+    )?;
+    println!("{} in {:.1} s", a.output.display(), t.elapsed().as_secs_f64());
     Ok(())
 }

@@ -44,6 +44,9 @@ enum Cmd {
     },
     /// Compose original background music for a video (or a length) and write a WAV.
     Music(commands::MusicArgs),
+    /// Make a promo from footage: the best shots cut on the beat of new music, reframed,
+    /// with a title and a call to action.
+    Promo(commands::PromoArgs),
     /// Run the HTTP service (the reference API, with workers) until Ctrl-C or SIGTERM.
     Serve {
         /// Address to listen on [default: 127.0.0.1:8080].
@@ -89,6 +92,7 @@ fn main() -> ExitCode {
         Cmd::Probe { file, json } => commands::probe(&file, json),
         Cmd::Analyze { file, json, cache_dir, no_cache } => commands::analyze(&file, json, cache_dir, no_cache),
         Cmd::Music(args) => commands::music(args),
+        Cmd::Promo(args) => commands::promo(args),
         Cmd::Demo { out } => commands::demo(&out),
         Cmd::Serve { bind, config } => serve::serve(&config, bind),
         Cmd::Admin { config, command } => serve::admin(&config, command),

@@ -238,3 +238,38 @@ fn music_follows_the_footage_and_the_flags() {
     let r = run(cutroom().arg("music").arg("--bpm").arg("500").arg("-o").arg(out("x.wav")));
     assert!(!r.ok && r.stderr.contains("40–220 BPM"), "{}", r.stderr);
 }
+
+#[test]
+fn promo_makes_a_vertical_video_with_its_draft_and_music() {
+    let dir = tempdir();
+    let a = fixture("cli-promo-a.mp4", Some("testsrc2=s=640x360:r=30"), Some("sine=f=300"), 5.0);
+    let b = fixture("cli-promo-b.mp4", Some("mandelbrot=s=640x360:r=30"), None, 5.0);
+    let out = dir.path().join("promo.mp4");
+    let r = run(cutroom()
+        .env("CUTROOM_CACHE_DIR", dir.path().join("cache"))
+        .arg("promo")
+        .arg(&a)
+        .arg(&b)
+        .args(["--duration", "6", "--aspect", "9:16", "--title", "Summer Sale", "--style", "pop", "--seed", "2"])
+        .arg("-o")
+        .arg(&out));
+    assert!(r.ok, "{}", r.stderr);
+    let p = cutroom_media::probe(&out).unwrap();
+    let v = p.video.as_ref().unwrap();
+    assert_eq!((v.display_width, v.display_height), (1080, 1920));
+    assert!((p.duration.unwrap().0 as i64 - 6000).abs() <= 500, "{:?}", p.duration);
+    assert!(p.has_audio());
+    let draft: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("promo.draft.json")).unwrap()).unwrap();
+    let texts: Vec<&str> = draft["t"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["sg"].as_array().unwrap())
+        .filter_map(|s| s["text"].as_str())
+        .collect();
+    assert_eq!(texts, ["Summer Sale"]);
+    assert!(dir.path().join("promo.music.wav").is_file());
+    let r = run(cutroom().arg("promo").arg(&a).args(["--aspect", "3:7", "-o"]).arg(dir.path().join("x.mp4")));
+    assert!(!r.ok && r.stderr.contains("unknown aspect '3:7'"), "{}", r.stderr);
+}
