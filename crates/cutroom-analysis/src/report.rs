@@ -1,13 +1,15 @@
 //! The analysis as a user or a generator reads it: shots with their measures and a score,
-//! transitions, sound, and scene tags — and how per-frame numbers become those.
+//! transitions, sound, scene tags and the region-of-interest path — and how per-frame
+//! numbers become those.
 
 use crate::audio::AudioReport;
 use crate::palette::{Swatch, palette};
+use crate::roi::RoiPoint;
 use crate::shots::{Boundary, FrameStat, Kind};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever results would change; cached analyses of other versions are redone.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Everything cutroom learned about a media file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -19,6 +21,11 @@ pub struct Analysis {
     pub transitions: Vec<TransitionInfo>,
     pub audio: Option<AudioReport>,
     pub tags: Tags,
+    /// Where the interest is in the frame over time (smoothed within shots, every ~0.2 s and
+    /// at each shot's first and last frame; see `roi`). Empty without a picture, and in
+    /// analyses made before version 2.
+    #[serde(default)]
+    pub roi: Vec<RoiPoint>,
 }
 
 /// The picture stream as analysed.

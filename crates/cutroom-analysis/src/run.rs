@@ -1,10 +1,12 @@
 //! Running an analysis: probe, then stream the picture (small frames) and the sound (f32
 //! samples) from two ffmpeg processes at once, each bounded by a timeout, feeding the
-//! detectors; keep a few candidate frames for keyframes and palettes.
+//! detectors and the region-of-interest tracker; keep a few candidate frames for keyframes
+//! and palettes.
 
 use crate::audio::AudioAnalyzer;
 use crate::features::measure;
 use crate::report::{self, Analysis, Candidate, TransitionInfo, VideoSummary, frame_quality};
+use crate::roi::{RoiPoint, Tracker};
 use crate::shots::{Detector, Params};
 use cutroom_media::stream::{FrameReader, PcmReader, StreamOptions, analysis_size};
 use cutroom_media::{MediaError, Probe, ProbeError};
@@ -76,9 +78,9 @@ pub fn analyze_probed(path: &Path, probe: &Probe, opts: &Options) -> Result<Anal
     });
     let video = video?;
     let audio = audio.transpose()?;
-    let (summary, shots, transitions, tags) = video.unwrap_or_default();
+    let (summary, shots, transitions, tags, roi) = video.unwrap_or_default();
     let duration_ms = duration_ms.max(audio.as_ref().map_or(0, |a| a.duration_ms));
-    Ok(Analysis { version: report::VERSION, duration_ms, video: summary, shots, transitions, audio, tags })
+    Ok(Analysis { version: report::VERSION, duration_ms, video: summary, shots, transitions, audio, tags, roi })
 }
 
 fn sound(path: &Path, stream: &StreamOptions) -> Result<crate::audio::AudioReport, AnalysisError> {
@@ -104,7 +106,7 @@ struct Best {
     samples: Vec<[u8; 3]>,
 }
 
-type Picture = (Option<VideoSummary>, Vec<report::Shot>, Vec<TransitionInfo>, report::Tags);
+type Picture = (Option<VideoSummary>, Vec<report::Shot>, Vec<TransitionInfo>, report::Tags, Vec<RoiPoint>);
 
 fn picture(
     path: &Path,
@@ -117,6 +119,7 @@ fn picture(
     let (w, h) = analysis_size(v.display_width, v.display_height, opts.max_edge);
     let mut reader = FrameReader::open(path, w, h, stream)?;
     let mut detector = Detector::new(Params::for_fps(fps));
+    let mut tracker = Tracker::new();
     // One candidate frame per second: the best-looking one, kept as a JPEG and a few pixels.
     let block = (fps.round() as usize).max(1);
     let mut candidates: Vec<Candidate> = Vec::new();
@@ -134,7 +137,8 @@ fn picture(
     };
     while reader.next_frame(&mut frame)? {
         let f = measure(&frame, w as usize, h as usize);
-        detector.push(&f);
+        let camera = detector.push(&f);
+        tracker.push(&f.grey, &camera, f.luma, f.contrast);
         let stat = detector.last().expect("just pushed");
         let quality = frame_quality(stat);
         if best.as_ref().is_none_or(|b| quality > b.quality) {
@@ -185,11 +189,13 @@ fn picture(
         })
         .collect();
     let tags = report::tags(&stats, boundaries.len(), duration_ms);
+    let roi = if stats.is_empty() { Vec::new() } else { tracker.finish(&boundaries, fps) };
     Ok(Some((
         Some(VideoSummary { width: v.display_width, height: v.display_height, fps, frames: n as u64 }),
         shots,
         transitions,
         tags,
+        roi,
     )))
 }
 

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod pictures;
+mod roi;
 mod shots;
 mod sound;
 
