@@ -1,5 +1,6 @@
 //! Analysis of footage of known structure (generated with ffmpeg's lavfi sources) and of
-//! real clips: cuts, dissolves, fades, flashes, pans, measures, sound, bad input, cache.
+//! real clips: cuts, dissolves, fades, flashes, pans, measures, sound, bad input, cache, and
+//! the region of interest.
 
 mod bad_input;
 mod pictures;
