@@ -29,7 +29,7 @@ fn main() {
         let one = |name: &str| match name {
             "a" => "testsrc2=s=1920x1080:r=30",
             "b" => "mandelbrot=s=640x360:r=30,scale=1920:1080",
-            _ => "gradients=s=1920x1080:r=30:c0=0xff8000:c1=0x0080ff:c2=0x20c040:nb_colors=3:speed=0.02",
+            _ => "gradients=s=1920x1080:r=30:c0=0xff8000:c1=0x0080ff:c2=0x20c040:nb_colors=3:speed=0.02:seed=1",
         };
         let parts: Vec<String> = ["a", "b", "c", "a", "b", "c"]
             .iter()
@@ -176,8 +176,8 @@ fn suite(cutroom: &Path, work: &Path, python: Option<&Path>) {
         let base = match s {
             "t" => "testsrc2=s=320x240:r=30",
             "m" => "mandelbrot=s=320x240:r=30",
-            "g" => "gradients=s=320x240:r=30:c0=0xff8000:c1=0x0080ff:nb_colors=2:speed=0.02",
-            _ => "cellauto=s=320x240:r=30:rule=110:random_fill_ratio=0.5",
+            "g" => "gradients=s=320x240:r=30:c0=0xff8000:c1=0x0080ff:nb_colors=2:speed=0.02:seed=1",
+            _ => "cellauto=s=320x240:r=30:rule=110:random_fill_ratio=0.5:seed=1",
         };
         format!("{base},trim=duration={secs},setpts=PTS-STARTPTS,format=yuv420p,setsar=1")
     };

@@ -35,10 +35,10 @@ fn planted() -> std::path::PathBuf {
 
 fn second() -> std::path::PathBuf {
     let graph = [
-        part("cellauto=s=640x360:r=30", "a"),
+        part("cellauto=s=640x360:r=30:seed=1", "a"),
         part("rgbtestsrc=s=640x360:r=30,hue=h=t*60", "b"),
-        part("life=s=640x360:r=30:mold=10:ratio=0.2", "c"),
-        part("gradients=s=640x360:r=30:speed=0.05", "d"),
+        part("life=s=640x360:r=30:mold=10:ratio=0.2:seed=1", "c"),
+        part("gradients=s=640x360:r=30:speed=0.05:seed=1", "d"),
     ]
     .join(";");
     fixture("promo-second.mp4", Some(&format!("{graph};[a][b][c][d]concat=n=4[out0]")), None, 12.0)

@@ -210,14 +210,19 @@ pub struct MusicArgs {
     pub json: bool,
 }
 
+/// A music style from a name or mood word, if one was given.
+fn music_style(word: Option<&str>) -> Result<Option<cutroom_music::Style>> {
+    word.map(|w| {
+        cutroom_music::Style::from_word(w).with_context(|| {
+            format!("unknown style '{w}': use lofi, pop, cinematic, ambient, electronic, acoustic or corporate")
+        })
+    })
+    .transpose()
+}
+
 pub fn music(args: MusicArgs) -> Result<()> {
     let t = Instant::now();
-    let style = match args.style.as_deref() {
-        None => None,
-        Some(w) => Some(cutroom_music::Style::from_word(w).with_context(|| {
-            format!("unknown style '{w}': use lofi, pop, cinematic, ambient, electronic, acoustic or corporate")
-        })?),
-    };
+    let style = music_style(args.style.as_deref())?;
     let (footage, video_ms) = match &args.video {
         Some(v) => {
             let cache = cutroom_analysis::Cache::new(cutroom_analysis::Cache::default_dir());
@@ -310,12 +315,7 @@ pub fn promo(a: PromoArgs) -> Result<()> {
     if !(3.0..=600.0).contains(&a.duration) {
         bail!("--duration must be 3–600 seconds, got {}", a.duration);
     }
-    let style = match a.style.as_deref() {
-        None => None,
-        Some(w) => Some(cutroom_music::Style::from_word(w).with_context(|| {
-            format!("unknown style '{w}': use lofi, pop, cinematic, ambient, electronic, acoustic or corporate")
-        })?),
-    };
+    let style = music_style(a.style.as_deref())?;
     // Each clip once, under its file name (the draft's media ids).
     let cache = cutroom_analysis::Cache::new(cutroom_analysis::Cache::default_dir());
     let opts = cutroom_analysis::Options { cancel: cancel_on_ctrl_c(), ..Default::default() };

@@ -183,16 +183,20 @@ fn music(args: &[&str], cache: &Path) -> serde_json::Value {
 fn music_follows_the_footage_and_the_flags() {
     let dir = tempdir();
     let cache = dir.path().join("cache");
-    let shot = |src: &str, tag: &str| format!("{src}=s=320x240:r=30,trim=duration=1,setpts=PTS-STARTPTS[{tag}]");
+    // "name=options": the size and rate go first, the source's own options after.
+    let shot = |src: &str, tag: &str| {
+        let (name, opts) = src.split_once('=').map_or((src, String::new()), |(n, o)| (n, format!(":{o}")));
+        format!("{name}=s=320x240:r=30{opts},trim=duration=1,setpts=PTS-STARTPTS[{tag}]")
+    };
     // Six different moving shots in 6 s, and one still picture held for 6 s.
     let fast = fixture(
         "cli-fast-cuts.mp4",
         Some(&format!(
             "{};{};{};{};{};{};[a][b][c][d][e][f]concat=n=6[out0]",
             shot("testsrc2", "a"),
-            shot("cellauto", "b"),
+            shot("cellauto=seed=1", "b"),
             shot("mandelbrot", "c"),
-            shot("life", "d"),
+            shot("life=seed=1", "d"),
             shot("smptebars", "e"),
             shot("rgbtestsrc", "f"),
         )),

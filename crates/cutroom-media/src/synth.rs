@@ -81,7 +81,7 @@ pub fn reference_media(dir: &Path) -> Result<(), MediaError> {
         (
             "clip_c.mp4",
             Synth {
-                video: Some("cellauto=size=1920x1080:rate=30:rule=110:random_fill_ratio=0.5,format=yuv420p"),
+                video: Some("cellauto=size=1920x1080:rate=30:rule=110:random_fill_ratio=0.5:seed=1,format=yuv420p"),
                 audio: Some("sine=frequency=330:sample_rate=48000"),
                 secs: 10.0,
             },

@@ -31,7 +31,7 @@ fn joined(kind: &str) -> PathBuf {
         "{}[a];{}[b];{}[c];[a][b]xfade=transition={kind}:duration=0.5:offset=2.5[x];[x][c]xfade=transition={kind}:duration=0.5:offset=5[out0]",
         src("testsrc2", 3.0),
         src("mandelbrot", 3.0),
-        src("gradients", 3.0)
+        src("life", 3.0)
     );
     clip(&format!("{kind}s.mp4"), &graph, 8.0)
 }

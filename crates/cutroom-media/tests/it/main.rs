@@ -23,7 +23,12 @@ pub fn color_clip(color: &str, secs: f64, tone: Option<u32>) -> PathBuf {
 
 /// A colourful gradient clip with no black anywhere.
 pub fn gradient_clip() -> PathBuf {
-    fixture("gradient.mp4", Some("gradients=s=320x180:r=30:c0=0xff8000:c1=0x0080ff:nb_colors=2:speed=0.01"), None, 3.0)
+    fixture(
+        "gradient.mp4",
+        Some("gradients=s=320x180:r=30:c0=0xff8000:c1=0x0080ff:nb_colors=2:speed=0.01:seed=1"),
+        None,
+        3.0,
+    )
 }
 
 /// Probes files into a media map keyed by the given ids.
