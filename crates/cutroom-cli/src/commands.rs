@@ -347,15 +347,8 @@ pub fn promo(a: PromoArgs) -> Result<()> {
     };
     let total_ms = (a.duration * 1000.0).round() as u64;
     // The music first: the cuts follow its beats.
-    let footage = files.iter().map(|f| cutroom_engine::generate::clip_footage(&f.2)).fold(
-        cutroom_music::Footage { cuts_per_minute: 0.0, motion: 0.0, brightness: 0.0, saturation: 0.0 },
-        |acc, f| cutroom_music::Footage {
-            cuts_per_minute: acc.cuts_per_minute + f.cuts_per_minute / files.len() as f64,
-            motion: acc.motion + f.motion / files.len() as f64,
-            brightness: acc.brightness + f.brightness / files.len() as f64,
-            saturation: acc.saturation + f.saturation / files.len() as f64,
-        },
-    );
+    let each: Vec<_> = files.iter().map(|f| cutroom_engine::generate::clip_footage(&f.2)).collect();
+    let footage = cutroom_music::Footage::mean(&each);
     let seed = a.seed.unwrap_or_else(rand::random);
     let req = cutroom_music::Request { style, duration_ms: total_ms, bpm: None, seed, footage };
     let piece = cutroom_music::generate(&req, None)?;

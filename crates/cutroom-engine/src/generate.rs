@@ -292,8 +292,7 @@ impl Engine {
             let session = self.store.session(account_id, session_id).await.map_err(store_error)?;
             let draft = self.current_draft(&session).await?;
             let mut next = apply_all(&draft, &edits(&draft)).map_err(|e| ApiError::internal(e.to_string()))?;
-            self.name_segments(account_id, &mut next).await;
-            match self.store.push_draft(&session.id, session.draft_version, &next.to_json(), note, group, now()).await {
+            match self.push_version(account_id, &session, &mut next, note, group).await {
                 Ok(v) => return Ok(v),
                 Err(StoreError::Stale { .. }) => continue,
                 Err(e) => return Err(store_error(e)),

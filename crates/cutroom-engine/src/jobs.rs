@@ -175,8 +175,8 @@ impl Engine {
         self.status_of(&job, Some(base_url))
     }
 
-    /// A watch on a render of this account, by the id its client chose.
-    pub(crate) fn watch_render(&self, account: &Account, id: &str) -> JobWatch {
+    /// A watch on a job (render or generator) of this account, by the id its client chose.
+    pub(crate) fn watch_job(&self, account: &Account, id: &str) -> JobWatch {
         JobWatch { key: job_key(&account.id, id), changes: self.work.changed.subscribe() }
     }
 
@@ -261,7 +261,7 @@ impl Engine {
             while !e.work.stopping.load(Ordering::SeqCst) {
                 e.flush_usage().await;
                 if let Ok(depth) = e.store.queue_depth().await {
-                    for kind in ["render", "analysis", "music"] {
+                    for kind in ["render", "analysis"].into_iter().chain(crate::generate::GENERATOR_KINDS) {
                         let n = depth.iter().find(|(k, _)| k == kind).map_or(0, |(_, n)| *n);
                         e.metrics.queue.get_or_create(&KindLabel { kind: kind.into() }).set(n);
                     }

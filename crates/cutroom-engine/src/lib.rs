@@ -246,6 +246,12 @@ impl Engine {
     /// The files a draft uses, resolved among this account's media.
     pub async fn media_map(&self, account_id: &str, draft: &Draft) -> Result<MediaMap, ApiError> {
         let mut map = MediaMap::new();
+        self.fill_media_map(account_id, draft, &mut map).await?;
+        Ok(map)
+    }
+
+    /// Adds to `map` the files a draft uses that it does not hold yet.
+    pub async fn fill_media_map(&self, account_id: &str, draft: &Draft, map: &mut MediaMap) -> Result<(), ApiError> {
         for (ti, t) in draft.t.iter().enumerate() {
             for (si, s) in t.sg.iter().enumerate() {
                 let Some(id) = s.src.as_deref() else { continue };
@@ -263,7 +269,7 @@ impl Engine {
                 map.insert(id.to_string(), MediaEntry { path: self.blobs.path(&row.blob_hash), probe });
             }
         }
-        Ok(map)
+        Ok(())
     }
 
     // ---- attribution ----

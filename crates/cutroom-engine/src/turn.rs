@@ -15,6 +15,7 @@ use cutroom_agent::reply::{Say, compose};
 use cutroom_agent::tools::{ExportArgs, MusicArgs, Quality};
 use cutroom_agent::{Context, Lang, MediaInfo, Plan, PlanInput, ToolCall};
 use cutroom_api::*;
+use cutroom_media::MediaMap;
 use cutroom_store::{Account, MediaRecord, Session, StoreError};
 use cutroom_timeline::{Draft, EditOp, apply, apply_all};
 use serde_json::{Value, json};
@@ -127,8 +128,18 @@ const VOICE_WORDS: [&str; 8] = ["voice", "narration", "vo", "speech", "podcast",
 fn planner_media(m: &MediaRecord) -> Option<MediaInfo> {
     let probe: cutroom_media::Probe = serde_json::from_str(&m.probe).ok()?;
     let duration = probe.duration;
-    let analysis: Option<cutroom_analysis::Analysis> = m.analysis.as_deref().and_then(|a| serde_json::from_str(a).ok());
-    let spoken = analysis.as_ref().and_then(|a| a.audio.as_ref()).is_some_and(|a| {
+    // Only the sound's speech spans are read (an analysis holds much more).
+    #[derive(serde::Deserialize)]
+    struct Sound {
+        audio: Option<Speech>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Speech {
+        speech: Vec<cutroom_analysis::Span>,
+        duration_ms: u64,
+    }
+    let sound: Option<Sound> = m.analysis.as_deref().and_then(|a| serde_json::from_str(a).ok());
+    let spoken = sound.and_then(|s| s.audio).is_some_and(|a| {
         let talk: u64 = a.speech.iter().map(|s| s.end_ms.saturating_sub(s.start_ms)).sum();
         a.duration_ms > 0 && talk * 2 > a.duration_ms
     });
@@ -184,6 +195,8 @@ struct Progress {
     /// The draft version the turn stands on, and that draft.
     version: i64,
     draft: Draft,
+    /// Files the turn's drafts use, looked up once.
+    media: MediaMap,
     /// What was done (and found out), in order.
     done: Vec<String>,
 }
@@ -257,7 +270,7 @@ impl Engine {
             let session = self.session(asked.account, &asked.session.id).await?;
             let draft = self.current_draft(&session).await?;
             let next = apply_all(&draft, &ops).map_err(|e| SaveError::Bad(e.to_string()))?;
-            self.save_edit(asked, &session, next, &turn.invocation).await
+            self.save_edit(asked, &session, next, &turn.invocation, &mut MediaMap::new()).await
         }
         .await;
         match outcome {
@@ -276,20 +289,18 @@ impl Engine {
 
     /// Checks an edited draft against the media it uses and saves it after `session`'s
     /// current version, as part of this turn.
+    /// `media` holds the files already looked up in this turn; it gains any new ones.
     async fn save_edit(
         &self,
         asked: &Asked<'_>,
         session: &Session,
         mut next: Draft,
         group: &str,
+        media: &mut MediaMap,
     ) -> Result<(i64, Draft), SaveError> {
-        let media = self.media_map(&asked.account.id, &next).await?;
+        self.fill_media_map(&asked.account.id, &next, media).await?;
         next.validate_media(|id| media.get(id).map(|x| x.probe.facts())).map_err(|e| SaveError::Bad(e.to_string()))?;
-        self.name_segments(&asked.account.id, &mut next).await;
-        let version = self
-            .store
-            .push_draft(&session.id, session.draft_version, &next.to_json(), "edit", Some(group), now())
-            .await?;
+        let version = self.push_version(&asked.account.id, session, &mut next, "edit", Some(group)).await?;
         Ok((version, next))
     }
 
@@ -322,7 +333,13 @@ impl Engine {
             context: &context,
         };
         let plan = self.plan(&input).await;
-        let mut p = Progress { say: Say(plan.lang), version: snap.session.draft_version, draft, done: Vec::new() };
+        let mut p = Progress {
+            say: Say(plan.lang),
+            version: snap.session.draft_version,
+            draft,
+            media: MediaMap::new(),
+            done: Vec::new(),
+        };
         let session = Session { draft_version: p.version, ..snap.session };
         self.run_plan(asked, &session, &plan, &mut p, turn).await;
         let mut text = compose(plan.lang, p.done, &plan.questions);
@@ -347,7 +364,7 @@ impl Engine {
                 ToolCall::Edit(op) => {
                     let at = Session { draft_version: p.version, ..session.clone() };
                     let outcome = match apply(&p.draft, op) {
-                        Ok(next) => self.save_edit(asked, &at, next, &group).await,
+                        Ok(next) => self.save_edit(asked, &at, next, &group, &mut p.media).await,
                         Err(e) => Err(SaveError::Bad(e.to_string())),
                     };
                     match outcome {
@@ -520,7 +537,7 @@ impl Engine {
                 return false;
             }
         };
-        let mut watch = self.watch_render(asked.account, &key);
+        let mut watch = self.watch_job(asked.account, &key);
         let mut reported = -1.0;
         loop {
             let job = match self.store.job(&asked.account.id, &job.client_key).await {
@@ -591,7 +608,7 @@ impl Engine {
             }
         };
         turn.tool("export", args, json!({ "id": id, "status": queued.status }));
-        let mut watch = self.watch_render(asked.account, &id);
+        let mut watch = self.watch_job(asked.account, &id);
         let mut reported = -1.0;
         loop {
             let status = match self.render_status(asked.account, &id, asked.base_url).await {
@@ -627,16 +644,18 @@ impl Engine {
         }
     }
 
-    /// Saves a new draft version after the session's current one.
-    pub async fn save_draft(&self, session: &Session, draft: &Draft, note: &str) -> Result<i64, ApiError> {
-        self.store.push_draft(&session.id, session.draft_version, &draft.to_json(), note, None, now()).await.map_err(
-            |e| match e {
-                StoreError::Stale { .. } => {
-                    ApiError::new(ErrorCode::BadRequest, "the draft changed meanwhile; try again")
-                }
-                other => store_error(other),
-            },
-        )
+    /// Saves `draft` (its media segments named) as the version after `session`'s current
+    /// one, as part of `group` (the agent turn); `Stale` if the draft moved meanwhile.
+    pub(crate) async fn push_version(
+        &self,
+        account_id: &str,
+        session: &Session,
+        draft: &mut Draft,
+        note: &str,
+        group: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        self.name_segments(account_id, draft).await;
+        self.store.push_draft(&session.id, session.draft_version, &draft.to_json(), note, group, now()).await
     }
 }
 

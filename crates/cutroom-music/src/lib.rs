@@ -56,6 +56,21 @@ impl Footage {
         0.6 * cuts + 0.4 * motion
     }
 
+    /// The average of several clips (each counted once); the default for none.
+    pub fn mean(all: &[Footage]) -> Footage {
+        if all.is_empty() {
+            return Footage::default();
+        }
+        let n = all.len() as f64;
+        let sum = |f: fn(&Footage) -> f64| all.iter().map(f).sum::<f64>() / n;
+        Footage {
+            cuts_per_minute: sum(|f| f.cuts_per_minute),
+            motion: sum(|f| f.motion),
+            brightness: sum(|f| f.brightness),
+            saturation: sum(|f| f.saturation),
+        }
+    }
+
     /// A style that suits the footage when none is asked for.
     pub fn style(&self) -> Style {
         let e = self.energy();
