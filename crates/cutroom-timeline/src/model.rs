@@ -287,7 +287,8 @@ pub struct Segment {
     /// Video only: the point of the source to keep in frame when cropping (0–1 each).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub focus: Option<Point>,
-    /// Stills only: a slow zoom/pan (Ken Burns).
+    /// A slow zoom/pan: on stills a Ken Burns move (eased); on video a pan of the cover
+    /// crop at one zoom, its centre moving at constant speed (`fit: cover` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub motion: Option<Motion>,
     /// Text only: the words to show (newlines break lines).

@@ -174,8 +174,13 @@ impl Draft {
                     (TrackType::Audio, _) if !f.has_audio => r.add(at("src"), format!("'{src}' has no audio stream")),
                     _ => {}
                 }
-                if seg.motion.is_some() && f.kind != MediaKind::Image {
-                    r.add(at("motion"), "zoom/pan motion applies to still images only");
+                if let (Some(m), false) = (&seg.motion, f.kind == MediaKind::Image) {
+                    if m.zoom_from != m.zoom_to {
+                        r.add(at("motion"), "on video, motion pans at one zoom: zoom_from and zoom_to must match");
+                    }
+                    if seg.fit != Fit::Cover {
+                        r.add(at("motion"), "on video, motion pans the cover crop: it needs fit \"cover\"");
+                    }
                 }
                 if let Some(len) = f.duration {
                     let needed = seg.src_in + seg.src_len();

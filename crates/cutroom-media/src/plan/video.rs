@@ -173,7 +173,11 @@ fn media_piece(
     // Stills with motion are fitted at twice the size, so the zoom has pixels to spare.
     let over = if motion.is_some() { 2 } else { 1 };
     let fitted = format!("{label}_fit");
-    fit(g, &pre, src, (geo.w * over, geo.h * over), seg.fit, seg.focus.unwrap_or(Point::CENTER), geo, &fitted);
+    let aim = match (&seg.motion, still) {
+        (Some(m), false) => Aim::Pan(m, frames),
+        _ => Aim::At(seg.focus.unwrap_or(Point::CENTER)),
+    };
+    fit(g, &pre, src, (geo.w * over, geo.h * over), seg.fit, aim, geo, &fitted);
 
     let mut post: Vec<String> = Vec::new();
     if still {
@@ -242,22 +246,57 @@ pub(crate) fn contain_size(src: (u32, u32), dst: (u32, u32)) -> (u32, u32) {
     if sw * dh > sh * dw { (dst.0, even(dw * sh / sw).min(dst.1)) } else { (even(dh * sw / sh).min(dst.0), dst.1) }
 }
 
+/// Where a cover crop sits: centred on a fixed point of the source, or panning over
+/// `frames` frames (a video segment's `motion`).
+#[derive(Clone, Copy)]
+enum Aim<'a> {
+    At(Point),
+    Pan(&'a Motion, u64),
+}
+
+impl Aim<'_> {
+    /// The fixed point (for a pan, where it starts).
+    fn focus(self) -> Point {
+        match self {
+            Aim::At(p) => p,
+            Aim::Pan(m, _) => m.from,
+        }
+    }
+}
+
+/// The crop filter of a pan: a window of the cover crop's shape, `zoom` times smaller,
+/// whose centre moves at constant speed from `from` to `to` over the frames (`n` counts
+/// them), kept inside the frame.
+fn pan_crop(src: (u32, u32), dst: (u32, u32), m: &Motion, frames: u64) -> String {
+    let (cw, ch, _, _) = cover_crop(src, dst, Point::CENTER);
+    let zoom = m.zoom_from.max(1.0);
+    let (w, h) = (even(f64::from(cw) / zoom).min(cw), even(f64::from(ch) / zoom).min(ch));
+    let last = num((frames.max(2) - 1) as f64);
+    let axis = |a: f64, b: f64, full: u32, part: u32| {
+        let centre = format!("({}+({})*n/{last})*{full}", num(a), num(b - a));
+        format!("max(0,min({},{centre}-{}))", full - part, num(f64::from(part) / 2.0))
+    };
+    Filter::new("crop")
+        .num("w", w)
+        .num("h", h)
+        .opt("x", axis(m.from.x, m.to.x, src.0, w))
+        .opt("y", axis(m.from.y, m.to.y, src.1, h))
+        .build()
+}
+
 /// Fits a picture onto the canvas. Cover crops first and scales the crop, which is
 /// cheaper than scaling the whole frame up and cropping after.
 #[allow(clippy::too_many_arguments)]
-fn fit(
-    g: &mut Graph,
-    input: &str,
-    src: (u32, u32),
-    dst: (u32, u32),
-    fit: Fit,
-    focus: Point,
-    geo: &Geometry,
-    out: &str,
-) {
+fn fit(g: &mut Graph, input: &str, src: (u32, u32), dst: (u32, u32), fit: Fit, aim: Aim, geo: &Geometry, out: &str) {
     let scale = |w: u32, h: u32| format!("scale={w}:{h}");
+    let focus = aim.focus();
     let cover = |chain: &mut Vec<String>| {
         let (cw, ch, x, y) = cover_crop(src, dst, focus);
+        if let Aim::Pan(m, frames) = aim {
+            chain.push(pan_crop(src, dst, m, frames));
+            chain.push(scale(dst.0, dst.1));
+            return;
+        }
         if (cw, ch) != src {
             chain.push(format!("crop={cw}:{ch}:{x}:{y}"));
         }

@@ -173,6 +173,32 @@ fn stills_hold_or_zoom() {
 }
 
 #[test]
+fn a_pan_on_video_follows_a_moving_object() {
+    // A white 40×40 square whose centre moves from x = 60 to x = 220 of 320 over 2 s.
+    let v = "color=c=black:s=320x180:r=30[bg];color=c=white:s=40x40:r=30[fg];\
+             [bg][fg]overlay=x='40+t*80':y=70:shortest=1";
+    let clip = fixture("crossing.mp4", Some(v), None, 2.0);
+    let m = media(&[("c.mp4", &clip)]);
+    let square = |f: &Frame| f.ink_columns(150, 170, 0.0, 128.0).map(|(a, b)| (a + b) as f64 / 2.0);
+    let mut s = seg("c.mp4", 0, 2000);
+    let (from, to) = (Point { x: 60.0 / 320.0, y: 0.5 }, Point { x: 220.0 / 320.0, y: 0.5 });
+    s.motion = Some(Motion { zoom_from: 1.0, zoom_to: 1.0, from, to });
+    let mut d = canvas(180, 320);
+    d.t.push(video_track(vec![s.clone()]));
+    let out = render_ok(&d, &m, &as_mixed());
+    for t in [0.0, 0.5, 1.0, 1.5, 1.95] {
+        let x = square(&frame_at(&out.path, t)).unwrap_or_else(|| panic!("the square is in frame at {t} s"));
+        assert!((x - 89.5).abs() <= 6.0, "the square stays in the middle at {t} s: {x}");
+    }
+    // Without the pan the centre crop misses it at the start.
+    s.motion = None;
+    let mut d = canvas(180, 320);
+    d.t.push(video_track(vec![s]));
+    let out = render_ok(&d, &m, &as_mixed());
+    assert!(square(&frame_at(&out.path, 0.0)).is_none());
+}
+
+#[test]
 fn gaps_show_the_canvas_colour_and_fades_go_to_black() {
     let red = color_clip("red", 3.0, None);
     let mut d = canvas(320, 180);
