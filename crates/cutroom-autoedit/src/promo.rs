@@ -5,9 +5,10 @@
 
 use crate::shots::{Candidate, candidates};
 use crate::{AutoEditError, Source};
+use cutroom_analysis::{Analysis, cover_fraction, crop_spans};
 use cutroom_timeline::{
-    Align, Anchor, Canvas, Color, Draft, Fit, Ms, Segment, Shadow, TextBox, TextStyle, Track, TrackType, Transition,
-    TransitionKind,
+    Align, Anchor, Canvas, Color, Draft, Fit, Motion, Ms, Segment, Shadow, TextBox, TextStyle, Track, TrackType,
+    Transition, TransitionKind,
 };
 
 /// How the cuts feel.
@@ -97,6 +98,50 @@ fn frame(ms: u64) -> u64 {
     ((ms as f64 / f).round() * f).round() as u64
 }
 
+/// A segment of video reframed to a `canvas` by following the region of interest: its
+/// cover crop pans along the path, in one straight move when that keeps the centre of
+/// interest within a quarter of the crop's width of the crop's centre, else in several
+/// pieces that meet (cut on frames, the last keeping the transition). A still centre of
+/// interest gives a fixed `focus`.
+pub fn reframe(seg: Segment, analysis: &Analysis, canvas: (u32, u32)) -> Vec<Segment> {
+    let Some(v) = &analysis.video else { return vec![seg] };
+    if analysis.roi.is_empty() || seg.speed != 1.0 {
+        return vec![seg];
+    }
+    let (cw, ch) = cover_fraction(v.width, v.height, canvas.0, canvas.1);
+    if cw >= 0.999 && ch >= 0.999 {
+        return vec![seg];
+    }
+    let from = seg.src_in.0;
+    let spans = crop_spans(&analysis.roi, from, from + seg.d.0, cw, ch, seg.d.0, cw.min(ch) / 4.0);
+    let n = spans.len();
+    let mut out = Vec::with_capacity(n);
+    let mut at = seg.start.0;
+    for (k, span) in spans.iter().enumerate() {
+        let end = if k + 1 == n { seg.end().0 } else { frame(seg.start.0 + span.to_ms - from) };
+        if end <= at {
+            continue;
+        }
+        let mut piece = Segment { start: Ms(at), src_in: Ms(from + at - seg.start.0), d: Ms(end - at), ..seg.clone() };
+        if k > 0 {
+            piece.fade_in = Ms::ZERO;
+        }
+        if k + 1 < n {
+            piece.transition = None;
+            piece.fade_out = Ms::ZERO;
+        }
+        let moves = (span.to.x - span.from.x).abs().max((span.to.y - span.from.y).abs()) > 0.005;
+        if moves {
+            piece.motion = Some(Motion { zoom_from: 1.0, zoom_to: 1.0, from: span.from, to: span.to });
+        } else {
+            piece.focus = Some(span.from);
+        }
+        out.push(piece);
+        at = end;
+    }
+    out
+}
+
 /// Plans a promo from the sources.
 pub fn promo(sources: &[Source<'_>], req: &PromoRequest) -> Result<Promo, AutoEditError> {
     if !(3_000..=600_000).contains(&req.duration_ms) {
@@ -147,7 +192,8 @@ pub fn promo(sources: &[Source<'_>], req: &PromoRequest) -> Result<Promo, AutoEd
         if tail > 0 {
             seg.transition = Some(Transition { kind: TransitionKind::Crossfade, d: Ms(dissolve) });
         }
-        video.sg.push(seg);
+        seg.m.insert("shot".into(), i.into());
+        video.sg.extend(reframe(seg, sources[c.source_index].analysis, (req.width, req.height)));
     }
     let mut draft = Draft {
         canvas: Canvas { w: req.width, h: req.height, fps: FPS, ..Canvas::default() },
@@ -208,3 +254,65 @@ pub fn promo(sources: &[Source<'_>], req: &PromoRequest) -> Result<Promo, AutoEd
 
 /// The shortest hold a cut may leave, ms.
 const SHORT_HOLD: u64 = 800;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cutroom_analysis::RoiPoint;
+    use cutroom_analysis::report::{Tags, VERSION, VideoSummary};
+
+    /// 4 s of 16:9 video whose centre of interest goes right for 2 s, then back left.
+    fn there_and_back() -> Analysis {
+        let roi = (0..=20)
+            .map(|k| {
+                let t = k * 200;
+                let x =
+                    if t <= 2_000 { 0.2 + 0.3 * t as f32 / 1_000.0 } else { 0.8 - 0.3 * (t - 2_000) as f32 / 1_000.0 };
+                RoiPoint { t_ms: t, x, y: 0.5, weight: 1.0 }
+            })
+            .collect();
+        Analysis {
+            version: VERSION,
+            duration_ms: 4_000,
+            video: Some(VideoSummary { width: 1920, height: 1080, fps: 30.0, frames: 120 }),
+            shots: Vec::new(),
+            transitions: Vec::new(),
+            audio: None,
+            tags: Tags::default(),
+            roi,
+        }
+    }
+
+    #[test]
+    fn a_path_that_turns_back_is_followed_in_pieces_that_meet() {
+        let a = there_and_back();
+        let mut seg = Segment::media("clip", Ms(1_000), Ms(4_000));
+        seg.transition = Some(Transition { kind: TransitionKind::Crossfade, d: Ms(500) });
+        seg.fade_in = Ms(200);
+        let pieces = reframe(seg, &a, (1080, 1920));
+        assert!(pieces.len() >= 2, "{pieces:?}");
+        assert_eq!(pieces[0].start, Ms(1_000));
+        assert_eq!(pieces.last().unwrap().end(), Ms(5_000));
+        for w in pieces.windows(2) {
+            assert_eq!(w[0].end(), w[1].start, "pieces meet");
+            assert_eq!(w[1].src_in.0 - w[0].src_in.0, w[0].d.0, "and play on in the source");
+            assert_eq!(w[0].transition, None);
+            let (a, b) = (w[0].motion.as_ref().unwrap().to, w[1].motion.as_ref().unwrap().from);
+            assert!((a.x - b.x).abs() < 0.03, "the crop does not jump: {a:?} {b:?}");
+        }
+        assert!(pieces.iter().all(|p| frame(p.start.0) == p.start.0), "cut on frames");
+        assert_eq!(pieces[0].fade_in, Ms(200));
+        assert!(pieces[1..].iter().all(|p| p.fade_in.is_zero()));
+        assert!(pieces.last().unwrap().transition.is_some(), "the last piece keeps the transition");
+        // Rightwards, then leftwards.
+        let first = pieces[0].motion.as_ref().unwrap();
+        assert!(first.to.x > first.from.x);
+        let last = pieces.last().unwrap().motion.as_ref().unwrap();
+        assert!(last.to.x < last.from.x);
+
+        // Footage already the canvas's shape is not cropped at all.
+        let seg = Segment::media("clip", Ms(0), Ms(2_000));
+        let same = reframe(seg.clone(), &a, (1920, 1080));
+        assert_eq!(same, vec![seg]);
+    }
+}
