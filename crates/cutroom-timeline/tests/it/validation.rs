@@ -118,7 +118,8 @@ fn media_rules() {
     d.t[0].sg[0].motion = Some(Motion { zoom_from: 1.0, zoom_to: 1.2, from: Point::CENTER, to: Point::CENTER });
     let e = d.validate_media(|_| Some(facts(MediaKind::Video, Some(30), true)));
     assert!(e.unwrap_err().to_string().contains("t[0].sg[0].motion: on video, motion pans at one zoom"));
-    d.t[0].sg[0].motion = Some(Motion { zoom_from: 1.2, zoom_to: 1.2, from: Point::CENTER, to: Point { x: 0.2, y: 0.5 } });
+    d.t[0].sg[0].motion =
+        Some(Motion { zoom_from: 1.2, zoom_to: 1.2, from: Point::CENTER, to: Point { x: 0.2, y: 0.5 } });
     assert!(d.validate_media(|_| Some(facts(MediaKind::Video, Some(30), true))).is_ok(), "a pan on video");
     d.t[0].sg[0].fit = Fit::Contain;
     let e = d.validate_media(|_| Some(facts(MediaKind::Video, Some(30), true)));
