@@ -2,14 +2,14 @@
 //! transitions, sound, scene tags and the region-of-interest path — and how per-frame
 //! numbers become those.
 
-use crate::audio::AudioReport;
+use crate::audio::{AudioReport, Span};
 use crate::palette::{Swatch, palette};
 use crate::roi::RoiPoint;
 use crate::shots::{Boundary, FrameStat, Kind};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever results would change; cached analyses of other versions are redone.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Everything cutroom learned about a media file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,6 +26,45 @@ pub struct Analysis {
     /// analyses made before version 2.
     #[serde(default)]
     pub roi: Vec<RoiPoint>,
+    /// Where the picture stands still (frozen frames, a static slide) for at least 1 s:
+    /// every frame differs from the one before by under [`STILL_DIFF`]. Empty in analyses
+    /// made before version 3.
+    #[serde(default)]
+    pub still: Vec<Span>,
+}
+
+/// The mean absolute pixel difference (0–1) under which a frame repeats the one before:
+/// compression noise on a frozen picture, not motion.
+pub const STILL_DIFF: f32 = 0.004;
+/// The shortest stretch of still picture reported, ms.
+pub const MIN_STILL_MS: u64 = 1_000;
+
+/// The stretches of at least [`MIN_STILL_MS`] over which the picture does not change (see
+/// [`Analysis::still`]); frame `i` is at `i / fps` seconds.
+pub fn still_spans(stats: &[FrameStat], fps: f64) -> Vec<Span> {
+    let ms = |i: usize| (i as f64 * 1000.0 / fps).round() as u64;
+    let mut out = Vec::new();
+    let mut from: Option<usize> = None;
+    // Frame 0 has nothing before it; a run starts at the frame the first repeat repeats.
+    for (i, s) in stats.iter().enumerate().skip(1) {
+        let still = s.motion.raw < STILL_DIFF;
+        match (still, from) {
+            (true, None) => from = Some(i - 1),
+            (false, Some(f)) => {
+                if ms(i) - ms(f) >= MIN_STILL_MS {
+                    out.push(Span { start_ms: ms(f), end_ms: ms(i) });
+                }
+                from = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(f) = from
+        && ms(stats.len()) - ms(f) >= MIN_STILL_MS
+    {
+        out.push(Span { start_ms: ms(f), end_ms: ms(stats.len()) });
+    }
+    out
 }
 
 /// The picture stream as analysed.

@@ -3,7 +3,7 @@
 //! detectors and the region-of-interest tracker; keep a few candidate frames for keyframes
 //! and palettes.
 
-use crate::audio::AudioAnalyzer;
+use crate::audio::{AudioAnalyzer, Span};
 use crate::features::measure;
 use crate::report::{self, Analysis, Candidate, TransitionInfo, VideoSummary, frame_quality};
 use crate::roi::{RoiPoint, Tracker};
@@ -78,9 +78,9 @@ pub fn analyze_probed(path: &Path, probe: &Probe, opts: &Options) -> Result<Anal
     });
     let video = video?;
     let audio = audio.transpose()?;
-    let (summary, shots, transitions, tags, roi) = video.unwrap_or_default();
+    let (summary, shots, transitions, tags, roi, still) = video.unwrap_or_default();
     let duration_ms = duration_ms.max(audio.as_ref().map_or(0, |a| a.duration_ms));
-    Ok(Analysis { version: report::VERSION, duration_ms, video: summary, shots, transitions, audio, tags, roi })
+    Ok(Analysis { version: report::VERSION, duration_ms, video: summary, shots, transitions, audio, tags, roi, still })
 }
 
 fn sound(path: &Path, stream: &StreamOptions) -> Result<crate::audio::AudioReport, AnalysisError> {
@@ -106,7 +106,7 @@ struct Best {
     samples: Vec<[u8; 3]>,
 }
 
-type Picture = (Option<VideoSummary>, Vec<report::Shot>, Vec<TransitionInfo>, report::Tags, Vec<RoiPoint>);
+type Picture = (Option<VideoSummary>, Vec<report::Shot>, Vec<TransitionInfo>, report::Tags, Vec<RoiPoint>, Vec<Span>);
 
 fn picture(
     path: &Path,
@@ -190,12 +190,14 @@ fn picture(
         .collect();
     let tags = report::tags(&stats, boundaries.len(), duration_ms);
     let roi = if stats.is_empty() { Vec::new() } else { tracker.finish(&boundaries, fps) };
+    let still = report::still_spans(&stats, fps);
     Ok(Some((
         Some(VideoSummary { width: v.display_width, height: v.display_height, fps, frames: n as u64 }),
         shots,
         transitions,
         tags,
         roi,
+        still,
     )))
 }
 

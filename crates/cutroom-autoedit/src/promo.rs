@@ -280,6 +280,7 @@ mod tests {
             audio: None,
             tags: Tags::default(),
             roi,
+            still: Vec::new(),
         }
     }
 

@@ -40,6 +40,24 @@ fn motion_energy_ranks_moving_above_still() {
     assert!(still.shots[0].motion < 0.002, "{}", still.shots[0].motion);
     assert!(moving.shots[0].motion > 10.0 * still.shots[0].motion.max(0.001));
     assert_eq!(still.tags.pace.as_deref(), Some("slow"));
+    // The still picture is one still span from start to end; moving footage has none.
+    assert_eq!(still.still.len(), 1, "{:?}", still.still);
+    assert!(still.still[0].start_ms == 0 && still.still[0].end_ms >= 1_950, "{:?}", still.still);
+    assert!(moving.still.is_empty(), "{:?}", moving.still);
+}
+
+#[test]
+fn a_frozen_stretch_between_moving_parts_is_found() {
+    let graph = format!(
+        "{}[a];testsrc2=s=320x240:r=30:d=1,trim=end_frame=1,loop=loop=-1:size=1,trim=duration=3,setpts=N/30/TB,\
+         format=yuv420p[b];{}[c];[a][b][c]concat=n=3[out0]",
+        src("life", 2.0),
+        src("cellauto", 2.0)
+    );
+    let a = run(&clip("frozen-middle.mp4", &graph, 7.0));
+    assert_eq!(a.still.len(), 1, "{:?}", a.still);
+    let s = a.still[0];
+    assert!(s.start_ms.abs_diff(2_000) <= 70 && s.end_ms.abs_diff(5_000) <= 70, "{s:?}");
 }
 
 #[test]
