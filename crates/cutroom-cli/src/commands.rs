@@ -346,6 +346,7 @@ pub fn promo(a: PromoArgs) -> Result<()> {
         }
     };
     let total_ms = (a.duration * 1000.0).round() as u64;
+    let analysed = t.elapsed();
     // The music first: the cuts follow its beats.
     let each: Vec<_> = files.iter().map(|f| cutroom_engine::generate::clip_footage(&f.2)).collect();
     let footage = cutroom_music::Footage::mean(&each);
@@ -383,6 +384,7 @@ pub fn promo(a: PromoArgs) -> Result<()> {
     )?;
     let draft_path = dir.join(format!("{stem}.draft.json"));
     std::fs::write(&draft_path, plan.draft.to_json())?;
+    let planned = t.elapsed();
     println!(
         "{} shots from {} clip{}, {} music at {:.0} BPM, cut on the beat; draft {}",
         plan.shots.len(),
@@ -400,6 +402,14 @@ pub fn promo(a: PromoArgs) -> Result<()> {
         &RenderSettings::default(),
         &a.output,
     )?;
-    println!("{} in {:.1} s", a.output.display(), t.elapsed().as_secs_f64());
+    let secs = |d: std::time::Duration| d.as_secs_f64();
+    println!(
+        "{} in {:.1} s (analysis {:.1} s, music and plan {:.1} s, render {:.1} s)",
+        a.output.display(),
+        secs(t.elapsed()),
+        secs(analysed),
+        secs(planned - analysed),
+        secs(t.elapsed() - planned)
+    );
     Ok(())
 }
