@@ -1,12 +1,16 @@
 //! The automatic editor: a promo from footage (`promo`) — the best distinct shots, ordered
 //! for a strong opening and a rising line, cut on the music's beats, reframed to the target
-//! aspect, with a title, a call to action and the music under it — as an ordinary draft.
-//! Pure: analyses and a beat grid in, a draft out.
+//! aspect, with a title, a call to action and the music under it — and re-edits of a draft
+//! (`reedit`): scenes reordered, removed or repeated, dead air cut, pace and length changed,
+//! cuts on the beat. Both make ordinary drafts. Pure: analyses and a beat grid in, a draft
+//! out.
 
 pub mod promo;
+pub mod reedit;
 pub mod shots;
 
 pub use promo::{Music, Promo, PromoRequest, Tone, promo};
+pub use reedit::{Order, Reedit, ReeditRequest, SceneInfo, clip_draft, reedit};
 pub use shots::{Candidate, candidates};
 
 use cutroom_analysis::Analysis;
@@ -27,6 +31,10 @@ pub enum AutoEditError {
     NoFootage,
     #[error("the target length must be 3 s to 10 min, got {0} ms")]
     BadLength(u64),
+    #[error("the draft has no scenes to re-edit: its video track is empty")]
+    NoScenes,
+    #[error("there is no scene {n}: the draft has {count}")]
+    NoSuchScene { n: usize, count: usize },
     #[error("the planned draft is invalid: {0}")]
     Invalid(String),
 }

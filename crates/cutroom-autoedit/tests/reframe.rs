@@ -1,14 +1,14 @@
 //! Reframing, checked on the rendered promo: a bright object crossing a 16:9 frame stays
 //! whole inside the 9:16 picture on nearly every frame, where a blind centre crop loses it.
 
+mod common;
+
+use common::{frames, media, render_small};
 use cutroom_analysis::{Options, analyze};
 use cutroom_autoedit::{PromoRequest, Source, Tone, promo};
-use cutroom_media::stream::{FrameReader, StreamOptions};
-use cutroom_media::{MediaEntry, MediaMap, RenderSettings, probe, render};
-use cutroom_process::Cancel;
+use cutroom_media::MediaMap;
 use cutroom_testkit::fixture;
 use cutroom_timeline::Draft;
-use std::path::Path;
 
 /// A white 40×40 square crossing a grey 640×360 frame left to right at 75 px/s, for 8 s.
 fn crossing() -> std::path::PathBuf {
@@ -27,10 +27,7 @@ fn crossing() -> std::path::PathBuf {
 /// bright columns that do not touch an edge, as wide as the square shows (40 px of the
 /// 202 px crop, over 360 px: 71).
 fn whole_in_frame(draft: &Draft, media: &MediaMap) -> Vec<bool> {
-    let dir = cutroom_testkit::tempdir();
-    let out = dir.path().join("promo.mp4");
-    let settings = RenderSettings { short_side: Some(360), loudness: None, ..RenderSettings::default() };
-    render(draft, media, &settings, &out, &Cancel::new(), &mut |_| {}).expect("render");
+    let (_dir, out) = render_small(draft, media, 360);
     frames(&out)
         .iter()
         .map(|rgb| {
@@ -40,17 +37,6 @@ fn whole_in_frame(draft: &Draft, media: &MediaMap) -> Vec<bool> {
             matches!((a, b), (Some(a), Some(b)) if a > 0 && b < 359 && b - a + 1 >= 60)
         })
         .collect()
-}
-
-fn frames(path: &Path) -> Vec<Vec<u8>> {
-    let v = probe(path).unwrap().video.unwrap();
-    let mut reader = FrameReader::open(path, v.display_width, v.display_height, &StreamOptions::default()).unwrap();
-    let (mut out, mut buf) = (Vec::new(), Vec::new());
-    while reader.next_frame(&mut buf).unwrap() {
-        out.push(buf.clone());
-    }
-    reader.finish().unwrap();
-    out
 }
 
 #[test]
@@ -68,8 +54,7 @@ fn a_promo_reframed_to_9_16_follows_a_moving_object() {
         music: None,
     };
     let p = promo(&sources, &req).expect("a promo");
-    let media: MediaMap =
-        [("clip".to_string(), MediaEntry { path: file.clone(), probe: probe(&file).unwrap() })].into();
+    let media = media(&[("clip", &file)]);
     let whole = whole_in_frame(&p.draft, &media);
     assert!(whole.len() >= 170, "{} frames", whole.len());
     let share = whole.iter().filter(|w| **w).count() as f64 / whole.len() as f64;
