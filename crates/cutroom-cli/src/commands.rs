@@ -413,3 +413,159 @@ pub fn promo(a: PromoArgs) -> Result<()> {
     );
     Ok(())
 }
+
+/// Arguments of `cutroom reedit`.
+#[derive(clap::Args)]
+pub struct ReeditArgs {
+    /// A draft (JSON; media ids are files beside it) or a finished clip (split into its
+    /// shots).
+    pub input: PathBuf,
+    /// energy (calm to lively), chronological, reverse, strongest (first), or scene
+    /// numbers such as 3,1,2.
+    #[arg(long)]
+    pub reorder: Option<String>,
+    /// faster, slower, or a factor for the holds (0.7 is faster).
+    #[arg(long)]
+    pub pace: Option<String>,
+    /// Scene numbers to leave out (1,3).
+    #[arg(long, value_delimiter = ',')]
+    pub remove: Vec<usize>,
+    /// Scene numbers to repeat right after themselves.
+    #[arg(long, value_delimiter = ',')]
+    pub duplicate: Vec<usize>,
+    /// Cut dead air: stretches where the picture stands still and nothing is heard.
+    #[arg(long)]
+    pub dead_air: bool,
+    /// Move the cuts onto the beats of the draft's music.
+    #[arg(long)]
+    pub sync: bool,
+    /// Target length in seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub duration: Option<f64>,
+    /// Where to write the MP4 (the draft is written beside it).
+    #[arg(short = 'o', long = "output", value_name = "OUT.mp4")]
+    pub output: PathBuf,
+}
+
+fn reorder_arg(word: &str) -> Result<cutroom_autoedit::Order> {
+    use cutroom_autoedit::Order;
+    Ok(match word.trim().to_lowercase().as_str() {
+        "energy" => Order::Energy,
+        "chronological" | "chrono" | "original" => Order::Chronological,
+        "reverse" | "reversed" => Order::Reverse,
+        "strongest" | "strongest-first" | "best" => Order::StrongestFirst,
+        list => Order::Explicit(
+            list.split(',').map(|n| n.trim().parse::<usize>()).collect::<Result<Vec<_>, _>>().map_err(|_| {
+                anyhow::anyhow!(
+                    "unknown order '{word}': use energy, chronological, reverse, strongest or scene numbers like 3,1,2"
+                )
+            })?,
+        ),
+    })
+}
+
+fn pace_arg(word: &str) -> Result<f64> {
+    match word.trim().to_lowercase().as_str() {
+        "faster" | "fast" | "snappier" => Ok(0.7),
+        "slower" | "slow" => Ok(1.4),
+        n => match n.parse::<f64>() {
+            Ok(f) if (0.25..=4.0).contains(&f) => Ok(f),
+            _ => bail!("--pace must be faster, slower or a factor 0.25–4, got '{word}'"),
+        },
+    }
+}
+
+/// Where a draft's media ids are found.
+type Resolver = Box<dyn Fn(&str) -> PathBuf>;
+
+pub fn reedit(a: ReeditArgs) -> Result<()> {
+    let t = Instant::now();
+    if let Some(d) = a.duration.filter(|d| !(1.0..=3600.0).contains(d)) {
+        bail!("--duration must be 1–3600 seconds, got {d}");
+    }
+    let cache = cutroom_analysis::Cache::new(cutroom_analysis::Cache::default_dir());
+    let opts = cutroom_analysis::Options { cancel: cancel_on_ctrl_c(), ..Default::default() };
+    let analyse = |path: &Path| -> Result<cutroom_analysis::Analysis> {
+        Ok(cache.analyze(path, &opts).with_context(|| format!("analysing {}", path.display()))?.analysis)
+    };
+    let is_draft = a.input.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let base = a.input.parent().map(Path::to_path_buf).unwrap_or_default();
+    let (draft, resolve): (Draft, Resolver) = if is_draft {
+        let b = base.clone();
+        (read_draft(&a.input)?, Box::new(move |id: &str| b.join(id)))
+    } else {
+        let analysis = analyse(&a.input)?;
+        if analysis.video.is_none() {
+            bail!("{} has no picture", a.input.display());
+        }
+        let input = a.input.clone();
+        (cutroom_autoedit::clip_draft("clip", &analysis), Box::new(move |_: &str| input.clone()))
+    };
+    // The analyses of the footage (and of the music, for its beats).
+    let mut analyses: Vec<(String, cutroom_analysis::Analysis)> = Vec::new();
+    for id in draft.t.iter().flat_map(|t| &t.sg).filter_map(|s| s.src.clone()) {
+        if !analyses.iter().any(|(i, _)| *i == id) {
+            let an = analyse(&resolve(&id))?;
+            analyses.push((id, an));
+        }
+    }
+    let sources: Vec<cutroom_autoedit::Source<'_>> = analyses
+        .iter()
+        .map(|(id, an)| cutroom_autoedit::Source { id: id.clone(), analysis: an, has_audio: an.audio.is_some() })
+        .collect();
+    let beats_ms = if a.sync {
+        let music = draft.tracks_of(cutroom_timeline::TrackType::Audio).find_map(|t| draft.t[t].sg.first());
+        let Some(m) = music.filter(|m| m.src.is_some()) else { bail!("--sync needs music on the draft") };
+        let an = &analyses.iter().find(|(i, _)| Some(i) == m.src.as_ref()).expect("analysed").1;
+        let beats = an.audio.as_ref().map(|x| x.beats_ms.clone()).unwrap_or_default();
+        // Beats of the file, as they fall on the timeline.
+        let on_timeline: Vec<u64> = beats
+            .iter()
+            .filter(|b| **b >= m.src_in.0)
+            .map(|b| m.start.0 + ((b - m.src_in.0) as f64 / m.speed) as u64)
+            .collect();
+        if on_timeline.len() < 2 {
+            bail!("no beat was found in the draft's music");
+        }
+        Some(on_timeline)
+    } else {
+        None
+    };
+    let req = cutroom_autoedit::ReeditRequest {
+        order: a.reorder.as_deref().map(reorder_arg).transpose()?,
+        remove: a.remove.clone(),
+        duplicate: a.duplicate.clone(),
+        dead_air: a.dead_air,
+        pace: a.pace.as_deref().map(pace_arg).transpose()?,
+        beats_ms,
+        duration_ms: a.duration.map(|d| (d * 1000.0).round() as u64),
+    };
+    let lengths: Vec<(String, u64)> = analyses.iter().map(|(i, an)| (i.clone(), an.duration_ms)).collect();
+    let r =
+        cutroom_autoedit::reedit(&draft, &sources, &req, &|id| lengths.iter().find(|(i, _)| i == id).map(|(_, l)| *l))?;
+    let stem = a.output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "reedit".into());
+    let dir = a.output.parent().map(Path::to_path_buf).unwrap_or_default();
+    let draft_path = dir.join(format!("{stem}.draft.json"));
+    std::fs::write(&draft_path, r.draft.to_json())?;
+    let order: Vec<String> = r.scenes.iter().map(|s| s.was.to_string()).collect();
+    println!(
+        "{} scenes (from scenes {}), {:.1} s{}{}; draft {}",
+        r.scenes.len(),
+        order.join(","),
+        r.draft.duration().secs_f64(),
+        if r.dead_air_ms > 0 {
+            format!(", {:.1} s of dead air cut", r.dead_air_ms as f64 / 1000.0)
+        } else {
+            String::new()
+        },
+        if r.short_ms > 0 {
+            format!(", {:.1} s short of the length asked (not enough footage)", r.short_ms as f64 / 1000.0)
+        } else {
+            String::new()
+        },
+        draft_path.display()
+    );
+    run_render(&r.draft, resolve, &RenderSettings::default(), &a.output)?;
+    println!("{} in {:.1} s", a.output.display(), t.elapsed().as_secs_f64());
+    Ok(())
+}

@@ -47,6 +47,9 @@ enum Cmd {
     /// Make a promo from footage: the best shots cut on the beat of new music, reframed,
     /// with a title and a call to action.
     Promo(commands::PromoArgs),
+    /// Re-edit a draft or a finished clip: reorder, remove or repeat scenes, cut dead air,
+    /// change the pace or the length, cut on the music's beat.
+    Reedit(commands::ReeditArgs),
     /// Run the HTTP service (the reference API, with workers) until Ctrl-C or SIGTERM.
     Serve {
         /// Address to listen on [default: 127.0.0.1:8080].
@@ -93,6 +96,7 @@ fn main() -> ExitCode {
         Cmd::Analyze { file, json, cache_dir, no_cache } => commands::analyze(&file, json, cache_dir, no_cache),
         Cmd::Music(args) => commands::music(args),
         Cmd::Promo(args) => commands::promo(args),
+        Cmd::Reedit(args) => commands::reedit(args),
         Cmd::Demo { out } => commands::demo(&out),
         Cmd::Serve { bind, config } => serve::serve(&config, bind),
         Cmd::Admin { config, command } => serve::admin(&config, command),

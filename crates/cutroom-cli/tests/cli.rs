@@ -277,3 +277,45 @@ fn promo_makes_a_vertical_video_with_its_draft_and_music() {
     let r = run(cutroom().arg("promo").arg(&a).args(["--aspect", "3:7", "-o"]).arg(dir.path().join("x.mp4")));
     assert!(!r.ok && r.stderr.contains("unknown aspect '3:7'"), "{}", r.stderr);
 }
+
+#[test]
+fn reedit_reverses_the_shots_of_a_clip_and_fits_a_length() {
+    let dir = tempdir();
+    let part = |c: &str, tag: &str| {
+        format!(
+            "color=c={c}:s=320x180:r=30,drawbox=x='mod(t*80,280)':y=70:w=40:h=40:color=white:t=fill,trim=duration=2,setpts=PTS-STARTPTS[{tag}]"
+        )
+    };
+    let graph = format!("{};{};{};[r][g][b]concat=n=3[out0]", part("red", "r"), part("lime", "g"), part("blue", "b"));
+    let clip = fixture("cli-three-shots.mp4", Some(&graph), Some("sine=f=330"), 6.0);
+    let out = dir.path().join("re.mp4");
+    let r = run(cutroom()
+        .env("CUTROOM_CACHE_DIR", dir.path().join("cache"))
+        .arg("reedit")
+        .arg(&clip)
+        .args(["--reorder", "reverse", "--duration", "4.5", "-o"])
+        .arg(&out));
+    assert!(r.ok, "{}", r.stderr);
+    assert!(r.stdout.contains("from scenes 3,2,1"), "{}", r.stdout);
+    let p = cutroom_media::probe(&out).unwrap();
+    assert!(p.duration.unwrap().0.abs_diff(4_500) <= 40, "{:?}", p.duration);
+    let first = cutroom_testkit::frame_at(&out, 0.2).mean(0, 0, 60, 180);
+    let last = cutroom_testkit::frame_at(&out, 4.3).mean(0, 0, 60, 180);
+    assert!(first[2] > 150.0 && first[0] < 80.0, "opens on the blue shot: {first:?}");
+    assert!(last[0] > 150.0 && last[2] < 80.0, "ends on the red shot: {last:?}");
+    assert!(dir.path().join("re.draft.json").is_file());
+    let bad = |args: &[&str], says: &str| {
+        let r = run(cutroom()
+            .env("CUTROOM_CACHE_DIR", dir.path().join("cache"))
+            .arg("reedit")
+            .arg(&clip)
+            .args(args)
+            .arg("-o")
+            .arg(dir.path().join("x.mp4")));
+        assert!(!r.ok && r.stderr.contains(says), "{args:?}: {}", r.stderr);
+    };
+    bad(&["--reorder", "sideways"], "unknown order 'sideways'");
+    bad(&["--remove", "9"], "there is no scene 9: the draft has 3");
+    bad(&["--pace", "9"], "--pace must be faster, slower or a factor");
+    bad(&["--sync"], "--sync needs music on the draft");
+}
