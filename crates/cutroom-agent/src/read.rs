@@ -816,7 +816,9 @@ pub fn read(c: &Clause, media: &[MediaInfo], msg: &[char]) -> Vec<Intent> {
         return vec![Intent::Export(ExportArgs { quality: r.quality(), resolution })];
     }
     let quotes = r.quotes();
-    if r.has(L::Promo) && !r.any(&[L::Tags, L::Description, L::Metadata, L::Music]) {
+    // "music for my promo" asks for music; "a promo … with energetic music" for a promo.
+    let music_for_promo = matches!((r.idx(L::Music), r.idx(L::Promo)), (Some(m), Some(p)) if m < p);
+    if r.has(L::Promo) && !r.any(&[L::Tags, L::Description, L::Metadata]) && !music_for_promo {
         let quote_after =
             |l: L| r.idx(l).and_then(|i| quotes.iter().find(|(q, _)| *q > i && *q <= i + 4).map(|(_, s)| s.clone()));
         let cta = quote_after(L::Cta);

@@ -822,8 +822,8 @@ impl Say {
         say!(
             self,
             format!(
-                "Making a {}promo from your footage{}.",
-                if len.is_empty() { String::new() } else { format!("{len} ") },
+                "Making a promo{} from your footage{}.",
+                if len.is_empty() { String::new() } else { format!(" of {len}") },
                 a.aspect.as_deref().map(|x| format!(" in {x}")).unwrap_or_default()
             ),
             format!(
@@ -1017,5 +1017,41 @@ impl Say {
                 pct(volume)
             )
         )
+    }
+
+    pub fn making_promo(&self) -> String {
+        say!(self, "Making the promo".to_string(), "正在制作宣传片".to_string())
+    }
+
+    /// A promo is the new draft: how it came out.
+    pub fn promo_ready(&self, shots: usize, len_ms: u64, aspect: &str, style: &str, bpm: f64) -> String {
+        say!(
+            self,
+            format!(
+                "Your promo is ready: {shots} shots in {} ({aspect}), cut on the beat of new {style} music ({bpm:.0} BPM). Say \"export\" to get the MP4, or ask for changes.",
+                secs(len_ms)
+            ),
+            format!(
+                "宣传片做好了：{shots}个镜头，{}（{aspect}），按新配乐（{style}，{bpm:.0} BPM）的节拍剪辑。说“导出”即可得到MP4，也可以继续提修改。",
+                secs(len_ms)
+            )
+        )
+    }
+
+    /// A re-edit was saved: how many scenes, how long, what went.
+    pub fn reedit_done(&self, scenes: usize, len_ms: u64, dead_ms: u64, short_ms: u64) -> String {
+        let mut en = format!("Re-edited: {scenes} scenes, {} long", secs(len_ms));
+        let mut zh = format!("重新剪辑完成：{scenes}个镜头，共{}", secs(len_ms));
+        if dead_ms > 0 {
+            en.push_str(&format!(", {} of dead air cut", secs(dead_ms)));
+            zh.push_str(&format!("，去掉了{}的静止无声部分", secs(dead_ms)));
+        }
+        if short_ms > 0 {
+            en.push_str(&format!("; the footage ran out {} short of the length asked", secs(short_ms)));
+            zh.push_str(&format!("；素材不够，比要求短了{}", secs(short_ms)));
+        }
+        en.push('.');
+        zh.push('。');
+        say!(self, en, zh)
     }
 }

@@ -468,6 +468,12 @@ impl<'a> Work<'a> {
             }),
             Intent::Swap(clips) => self.attempt(|s| s.swap(&clips)),
             Intent::Move { clip, dest } => self.attempt(|s| s.move_clip(&clip, &dest)),
+            // One clip: its scenes are its shots, which the re-edit finds from the analysis.
+            Intent::Reverse if self.video().is_some_and(|v| self.draft.t[v].sg.len() == 1) => {
+                let a = ReeditArgs { order: Some(ReeditOrder::Reverse), ..ReeditArgs::default() };
+                let note = self.say.reedit(&a);
+                self.push(ToolCall::Reedit(a), note);
+            }
             Intent::Reverse => self.attempt(|s| {
                 let v = s.video().ok_or_else(|| s.say.no_clips())?;
                 let n = s.draft.t[v].sg.len();

@@ -299,17 +299,6 @@ pub struct PromoArgs {
     pub output: PathBuf,
 }
 
-/// A canvas for an aspect name.
-fn canvas_for(aspect: &str) -> Result<(u32, u32)> {
-    Ok(match aspect.trim() {
-        "9:16" | "vertical" | "portrait" => (1080, 1920),
-        "16:9" | "landscape" | "horizontal" => (1920, 1080),
-        "1:1" | "square" => (1080, 1080),
-        "4:5" => (1080, 1350),
-        other => bail!("unknown aspect '{other}': use 9:16, 16:9, 1:1 or 4:5"),
-    })
-}
-
 pub fn promo(a: PromoArgs) -> Result<()> {
     let t = Instant::now();
     if !(3.0..=600.0).contains(&a.duration) {
@@ -333,7 +322,8 @@ pub fn promo(a: PromoArgs) -> Result<()> {
         files.push((id, clip.clone(), done.analysis));
     }
     let (w, h) = match a.aspect.as_deref() {
-        Some(x) => canvas_for(x)?,
+        Some(x) => cutroom_engine::autoedit::canvas_for(x)
+            .with_context(|| format!("unknown aspect '{x}': use 9:16, 16:9, 1:1 or 4:5"))?,
         None => {
             let v = files[0].2.video.as_ref().map_or((1920, 1080), |v| (v.width, v.height));
             if v.1 > v.0 {
@@ -357,11 +347,7 @@ pub fn promo(a: PromoArgs) -> Result<()> {
     let dir = a.output.parent().map(Path::to_path_buf).unwrap_or_default();
     let music_name = format!("{stem}.music.wav");
     cutroom_music::write_wav(&piece, &dir.join(&music_name))?;
-    use cutroom_music::Style as S;
-    let tone = match piece.style {
-        S::Ambient | S::Lofi | S::Acoustic => cutroom_autoedit::Tone::Calm,
-        _ => cutroom_autoedit::Tone::Energetic,
-    };
+    let tone = cutroom_engine::autoedit::tone_for(piece.style);
     let sources: Vec<cutroom_autoedit::Source<'_>> = files
         .iter()
         .map(|(id, _, an)| cutroom_autoedit::Source { id: id.clone(), analysis: an, has_audio: an.audio.is_some() })

@@ -17,7 +17,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// Job kinds the generator workers take.
-pub const GENERATOR_KINDS: [&str; 1] = ["music"];
+pub const GENERATOR_KINDS: [&str; 2] = ["music", "promo"];
 
 /// A music job's request (stored with the job, so a requeued job makes the same piece).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -106,14 +106,16 @@ pub fn clip_footage(analysis: &Analysis) -> Footage {
 
 /// Why a generator job failed.
 #[derive(Debug, thiserror::Error)]
-enum GenFailure {
+pub(crate) enum GenFailure {
     #[error("{0}")]
     Music(#[from] cutroom_music::MusicError),
+    #[error("{0}")]
+    AutoEdit(#[from] cutroom_autoedit::AutoEditError),
     #[error("{0}")]
     Other(String),
 }
 
-fn other(e: impl std::fmt::Display) -> GenFailure {
+pub(crate) fn other(e: impl std::fmt::Display) -> GenFailure {
     GenFailure::Other(e.to_string())
 }
 
@@ -166,6 +168,7 @@ impl Engine {
         tracing::info!(job = %job.id, kind = %job.kind, "generator started");
         let result = match job.kind.as_str() {
             "music" => self.music_job(&job).await,
+            "promo" => self.promo_job(&job).await,
             other => Err(GenFailure::Other(format!("unknown generator '{other}'"))),
         };
         let outcome = match result {
@@ -187,7 +190,7 @@ impl Engine {
         self.announce(&job);
     }
 
-    async fn set_progress(&self, job: &Job, p: f64) {
+    pub(crate) async fn set_progress(&self, job: &Job, p: f64) {
         let _ = self.store.progress(&job.id, p, now()).await;
         self.announce(job);
     }
@@ -220,42 +223,7 @@ impl Engine {
             .await
             .map_err(other)??;
         self.set_progress(job, 0.8).await;
-        // Into the media store, as a file of the session.
-        let bytes = cutroom_music::wav_bytes(&piece);
-        let mut ingest = self.blobs.ingest(u64::MAX).map_err(other)?;
-        ingest.write(&bytes).await.map_err(other)?;
-        ingest.flush().await.map_err(other)?;
-        let probe = cutroom_media::probe(ingest.path()).map_err(other)?;
-        let (hash, size) = ingest.commit(&self.blobs).await.map_err(other)?;
-        let name = format!("music-{}-{:.0}bpm.wav", piece.style.name(), piece.bpm);
-        let rows = self
-            .store
-            .add_media(
-                &[NewMedia {
-                    account_id: job.account_id.clone(),
-                    session_id: session.id.clone(),
-                    blob_hash: hash,
-                    size: size as i64,
-                    name: name.clone(),
-                    source: "generated".into(),
-                    url: None,
-                    kind: "audio".into(),
-                    probe: serde_json::to_string(&probe).map_err(other)?,
-                }],
-                now(),
-            )
-            .await
-            .map_err(other)?;
-        let media_id = rows.first().map(|m| m.id.clone()).ok_or_else(|| other("the music was not stored"))?;
-        let meta = serde_json::json!({
-            "style": piece.style.name(), "bpm": piece.bpm, "key": piece.key, "seed": req.seed,
-            "duration_ms": piece.duration_ms, "beats_ms": piece.beats_ms, "bars_ms": piece.bars_ms,
-            "loudness_lufs": piece.loudness_lufs, "peak_dbfs": piece.peak_dbfs,
-        });
-        self.store
-            .add_generated(&job.account_id, &session.id, "music", Some(&media_id), &meta.to_string(), now())
-            .await
-            .map_err(other)?;
+        let (media_id, name) = self.store_music(&job.account_id, &session.id, &piece, req.seed).await?;
         let version = self
             .place(&job.account_id, &session.id, req.group.as_deref(), "music", |d| {
                 cutroom_agent::resolve::place_music(d, &media_id, "music", piece.duration_ms, req.volume)
@@ -276,6 +244,53 @@ impl Engine {
             peak_dbfs: piece.peak_dbfs,
         })
         .map_err(other)
+    }
+
+    /// Stores a composed piece as generated media of the session (with its beat grid in the
+    /// generated record's meta); returns its media id and file name.
+    pub(crate) async fn store_music(
+        &self,
+        account_id: &str,
+        session_id: &str,
+        piece: &cutroom_music::Piece,
+        seed: u64,
+    ) -> Result<(String, String), GenFailure> {
+        let bytes = cutroom_music::wav_bytes(piece);
+        let mut ingest = self.blobs.ingest(u64::MAX).map_err(other)?;
+        ingest.write(&bytes).await.map_err(other)?;
+        ingest.flush().await.map_err(other)?;
+        let probe = cutroom_media::probe(ingest.path()).map_err(other)?;
+        let (hash, size) = ingest.commit(&self.blobs).await.map_err(other)?;
+        let name = format!("music-{}-{:.0}bpm.wav", piece.style.name(), piece.bpm);
+        let rows = self
+            .store
+            .add_media(
+                &[NewMedia {
+                    account_id: account_id.to_string(),
+                    session_id: session_id.to_string(),
+                    blob_hash: hash,
+                    size: size as i64,
+                    name: name.clone(),
+                    source: "generated".into(),
+                    url: None,
+                    kind: "audio".into(),
+                    probe: serde_json::to_string(&probe).map_err(other)?,
+                }],
+                now(),
+            )
+            .await
+            .map_err(other)?;
+        let media_id = rows.first().map(|m| m.id.clone()).ok_or_else(|| other("the music was not stored"))?;
+        let meta = serde_json::json!({
+            "style": piece.style.name(), "bpm": piece.bpm, "key": piece.key, "seed": seed,
+            "duration_ms": piece.duration_ms, "beats_ms": piece.beats_ms, "bars_ms": piece.bars_ms,
+            "loudness_lufs": piece.loudness_lufs, "peak_dbfs": piece.peak_dbfs,
+        });
+        self.store
+            .add_generated(account_id, session_id, "music", Some(&media_id), &meta.to_string(), now())
+            .await
+            .map_err(other)?;
+        Ok((media_id, name))
     }
 
     /// Applies edits made from the latest draft and saves them as a new version, trying

@@ -3,6 +3,7 @@
 //! agent turns, and the state the API reports. Errors come out as `ApiError` codes; HTTP
 //! statuses are the server's business.
 
+pub mod autoedit;
 mod config;
 pub mod generate;
 mod ingest;

@@ -9,12 +9,14 @@
 //! tagged with the turn (undo takes back whole messages), generator jobs queued and
 //! waited for with progress, exports rendered and linked.
 
+use crate::autoedit::{PromoJob, PromoOutput};
 use crate::generate::{MusicJob, MusicOutput};
 use crate::{Attribution, Engine, now, store_error};
 use cutroom_agent::reply::{Say, compose};
-use cutroom_agent::tools::{ExportArgs, MusicArgs, Quality};
+use cutroom_agent::tools::{ExportArgs, MusicArgs, Pace, PromoArgs, Quality, ReeditOrder};
 use cutroom_agent::{Context, Lang, MediaInfo, Plan, PlanInput, ToolCall};
 use cutroom_api::*;
+use cutroom_autoedit::{Order, ReeditRequest};
 use cutroom_media::MediaMap;
 use cutroom_store::{Account, MediaRecord, Session, StoreError};
 use cutroom_timeline::{Draft, EditOp, apply, apply_all};
@@ -466,6 +468,52 @@ impl Engine {
                 }
                 ok
             }
+            ToolCall::Promo(a) => {
+                p.done.extend(note.map(str::to_string));
+                let ok = self.promo(asked, a, p, turn).await;
+                if let Ok(session) = self.session(asked.account, &session.id).await
+                    && let Ok(draft) = self.current_draft(&session).await
+                {
+                    (p.version, p.draft) = (session.draft_version, draft);
+                }
+                ok
+            }
+            ToolCall::Reedit(a) => {
+                let req = ReeditRequest {
+                    order: a.order.map(|o| match o {
+                        ReeditOrder::Reverse => Order::Reverse,
+                        ReeditOrder::Energy => Order::Energy,
+                        ReeditOrder::Chronological => Order::Chronological,
+                        ReeditOrder::StrongestFirst => Order::StrongestFirst,
+                    }),
+                    pace: a.pace.map(|x| match x {
+                        Pace::Faster => 0.7,
+                        Pace::Slower => 1.4,
+                    }),
+                    dead_air: a.remove_dead_air,
+                    duration_ms: a.duration_ms,
+                    ..ReeditRequest::default()
+                };
+                match self.reedit_draft(asked.account, &session.id, &req, Some(&turn.invocation)).await {
+                    Ok((version, r)) => {
+                        let scenes: Vec<usize> = r.scenes.iter().map(|s| s.was).collect();
+                        let len = r.draft.duration().0;
+                        turn.tool(
+                            name,
+                            args,
+                            json!({ "version": version, "scenes": scenes, "duration_ms": len, "dead_air_ms": r.dead_air_ms }),
+                        );
+                        p.done.push(p.say.reedit_done(r.scenes.len(), len, r.dead_air_ms, r.short_ms));
+                        (p.version, p.draft) = (version, r.draft);
+                        true
+                    }
+                    Err(e) => {
+                        turn.tool(name, args, json!({ "error": e.message }));
+                        p.done.push(p.say.job_failed(&e.message));
+                        false
+                    }
+                }
+            }
             other => {
                 let what = other.name();
                 turn.tool(what, args, json!({ "error": format!("{what} is not available on this server yet") }));
@@ -537,42 +585,106 @@ impl Engine {
                 return false;
             }
         };
-        let mut watch = self.watch_job(asked.account, &key);
+        let Some(output) = self.await_job(asked, &job.client_key, &id, "music", &p.say.composing(), p, turn).await
+        else {
+            return false;
+        };
+        let Some(out) = serde_json::from_str::<MusicOutput>(&output).ok() else {
+            turn.answer(id, "music", json!({ "error": "the job left no result" }));
+            p.done.push(p.say.job_failed("the job left no result"));
+            return false;
+        };
+        turn.answer(id, "music", serde_json::to_value(&out).unwrap_or_default());
+        let style = cutroom_agent::tools::MusicStyle::ALL
+            .into_iter()
+            .find(|s| s.name() == out.style)
+            .map_or(out.style.clone(), |s| s.label(p.say.0.zh()).to_string());
+        p.done.push(p.say.music_ready(&style, out.bpm, out.duration_ms, req.volume));
+        true
+    }
+
+    /// Makes a promo from the session's footage as a job and waits for it.
+    async fn promo(&self, asked: &Asked<'_>, a: &PromoArgs, p: &mut Progress, turn: &mut Turn) -> bool {
+        let key = format!("promo_{}_{}", turn.invocation, turn.calls + 1);
+        let args = serde_json::to_value(a).unwrap_or_default();
+        let id = turn.call("promo", args);
+        let req = PromoJob {
+            session_id: asked.session.id.clone(),
+            duration_ms: a.duration_ms,
+            aspect: a.aspect.clone(),
+            title: a.title.clone(),
+            cta: a.cta.clone(),
+            style: a.style.map(|s| s.name().to_string()),
+            seed: rand::random::<u32>().into(),
+            group: Some(turn.invocation.clone()),
+        };
+        let job = match self.submit_promo(asked.account, &key, &req).await {
+            Ok(job) => job,
+            Err(e) => {
+                turn.answer(id, "promo", json!({ "error": e.message }));
+                p.done.push(p.say.job_failed(&e.message));
+                return false;
+            }
+        };
+        let Some(output) = self.await_job(asked, &job.client_key, &id, "promo", &p.say.making_promo(), p, turn).await
+        else {
+            return false;
+        };
+        let Some(out) = serde_json::from_str::<PromoOutput>(&output).ok() else {
+            turn.answer(id, "promo", json!({ "error": "the job left no result" }));
+            p.done.push(p.say.job_failed("the job left no result"));
+            return false;
+        };
+        turn.answer(id, "promo", serde_json::to_value(&out).unwrap_or_default());
+        let aspect = match (out.width, out.height) {
+            (w, h) if w * 16 == h * 9 => "9:16".to_string(),
+            (w, h) if w * 9 == h * 16 => "16:9".to_string(),
+            (w, h) if w == h => "1:1".to_string(),
+            (w, h) => format!("{w}x{h}"),
+        };
+        let style = cutroom_agent::tools::MusicStyle::ALL
+            .into_iter()
+            .find(|s| s.name() == out.style)
+            .map_or(out.style.clone(), |s| s.label(p.say.0.zh()).to_string());
+        p.done.push(p.say.promo_ready(out.shots, out.duration_ms, &aspect, &style, out.bpm));
+        true
+    }
+
+    /// Waits for a generator job, reporting its progress as `working`; its output, or none
+    /// after saying why not.
+    #[allow(clippy::too_many_arguments)]
+    async fn await_job(
+        &self,
+        asked: &Asked<'_>,
+        key: &str,
+        id: &str,
+        name: &str,
+        working: &str,
+        p: &mut Progress,
+        turn: &mut Turn,
+    ) -> Option<String> {
+        let mut watch = self.watch_job(asked.account, key);
         let mut reported = -1.0;
         loop {
-            let job = match self.store.job(&asked.account.id, &job.client_key).await {
+            let job = match self.store.job(&asked.account.id, key).await {
                 Ok(j) => j,
                 Err(e) => {
-                    turn.answer(id, "music", json!({ "error": e.to_string() }));
+                    turn.answer(id.to_string(), name, json!({ "error": e.to_string() }));
                     p.done.push(p.say.job_failed(&e.to_string()));
-                    return false;
+                    return None;
                 }
             };
             match job.status.as_str() {
-                "completed" => {
-                    let out: Option<MusicOutput> = job.output.as_deref().and_then(|o| serde_json::from_str(o).ok());
-                    let Some(out) = out else {
-                        turn.answer(id, "music", json!({ "error": "the job left no result" }));
-                        p.done.push(p.say.job_failed("the job left no result"));
-                        return false;
-                    };
-                    turn.answer(id, "music", serde_json::to_value(&out).unwrap_or_default());
-                    let style = cutroom_agent::tools::MusicStyle::ALL
-                        .into_iter()
-                        .find(|s| s.name() == out.style)
-                        .map_or(out.style.clone(), |s| s.label(p.say.0.zh()).to_string());
-                    p.done.push(p.say.music_ready(&style, out.bpm, out.duration_ms, req.volume));
-                    return true;
-                }
+                "completed" => return Some(job.output.unwrap_or_default()),
                 "failed" => {
                     let why = job.error.unwrap_or_default();
-                    turn.answer(id, "music", json!({ "error": why }));
+                    turn.answer(id.to_string(), name, json!({ "error": why }));
                     p.done.push(p.say.job_failed(&why));
-                    return false;
+                    return None;
                 }
                 _ if job.progress >= reported + 0.1 => {
                     reported = job.progress;
-                    turn.progress(p.say.working(&p.say.composing(), job.progress));
+                    turn.progress(p.say.working(working, job.progress));
                 }
                 _ => {}
             }

@@ -3,6 +3,7 @@
 
 mod agent;
 mod auth;
+mod autoedit;
 mod concurrency;
 mod media;
 mod render;
