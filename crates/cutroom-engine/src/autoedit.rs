@@ -3,12 +3,12 @@
 //! at once from the analyses, saved as a new version of the asking turn).
 
 use crate::generate::{GenFailure, other};
-use crate::{Engine, now, store_error};
+use crate::{Engine, store_error};
 use cutroom_analysis::Analysis;
 use cutroom_api::ApiError;
 use cutroom_autoedit::{AutoEditError, Music, PromoRequest, Reedit, ReeditRequest, Source, Tone};
 use cutroom_music::Style;
-use cutroom_store::{Account, Job, NewJob, StoreError};
+use cutroom_store::{Account, Job, StoreError};
 use cutroom_timeline::{Draft, TrackType};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -170,20 +170,7 @@ impl Engine {
         if let Some(d) = req.duration_ms.filter(|d| !(3_000..=600_000).contains(d)) {
             return Err(ApiError::bad_request(format!("the promo length must be 3 s to 10 min, got {d} ms")));
         }
-        let new = NewJob {
-            account_id: account.id.clone(),
-            client_key: key.to_string(),
-            session_id: Some(req.session_id.clone()),
-            kind: "promo".into(),
-            request: serde_json::to_string(req).map_err(|e| ApiError::internal(e.to_string()))?,
-            price: self.config.price("promo"),
-        };
-        let (job, _) = self.store.enqueue(&new, now()).await.map_err(|e| match e {
-            StoreError::Insufficient { available, needed } => self.no_credits(account, available, needed),
-            other => store_error(other),
-        })?;
-        self.work.generate.notify_one();
-        Ok(job)
+        self.enqueue_generator(account, key, &req.session_id, "promo", req).await
     }
 
     /// A promo job: the session's uploaded footage analysed, music composed for the length

@@ -125,13 +125,26 @@ impl Engine {
         if let Some(s) = req.style.as_deref().filter(|s| Style::from_word(s).is_none()) {
             return Err(ApiError::bad_request(format!("unknown music style '{s}'")));
         }
+        self.enqueue_generator(account, key, &req.session_id, "music", req).await
+    }
+
+    /// Queues a generator job of `kind` for a session at the kind's price, and wakes the
+    /// generator workers. `key` is the client key (idempotent).
+    pub(crate) async fn enqueue_generator(
+        &self,
+        account: &Account,
+        key: &str,
+        session_id: &str,
+        kind: &str,
+        request: &impl Serialize,
+    ) -> Result<Job, ApiError> {
         let new = NewJob {
             account_id: account.id.clone(),
             client_key: key.to_string(),
-            session_id: Some(req.session_id.clone()),
-            kind: "music".into(),
-            request: serde_json::to_string(req).map_err(|e| ApiError::internal(e.to_string()))?,
-            price: self.config.price("music"),
+            session_id: Some(session_id.to_string()),
+            kind: kind.into(),
+            request: serde_json::to_string(request).map_err(|e| ApiError::internal(e.to_string()))?,
+            price: self.config.price(kind),
         };
         let (job, _) = self.store.enqueue(&new, now()).await.map_err(|e| match e {
             StoreError::Insufficient { available, needed } => self.no_credits(account, available, needed),

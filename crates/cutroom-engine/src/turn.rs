@@ -160,6 +160,14 @@ fn planner_media(m: &MediaRecord) -> Option<MediaInfo> {
     })
 }
 
+/// A music style's name as the user's language says it.
+fn style_label(name: &str, say: Say) -> String {
+    cutroom_agent::tools::MusicStyle::ALL
+        .into_iter()
+        .find(|s| s.name() == name)
+        .map_or(name.to_string(), |s| s.label(say.0.zh()).to_string())
+}
+
 /// Why an edit was not saved.
 enum SaveError {
     /// Someone else saved a version meanwhile.
@@ -585,20 +593,13 @@ impl Engine {
                 return false;
             }
         };
-        let Some(output) = self.await_job(asked, &job.client_key, &id, "music", &p.say.composing(), p, turn).await
+        let Some(out) =
+            self.await_job::<MusicOutput>(asked, &job.client_key, &id, "music", &p.say.composing(), p, turn).await
         else {
             return false;
         };
-        let Some(out) = serde_json::from_str::<MusicOutput>(&output).ok() else {
-            turn.answer(id, "music", json!({ "error": "the job left no result" }));
-            p.done.push(p.say.job_failed("the job left no result"));
-            return false;
-        };
         turn.answer(id, "music", serde_json::to_value(&out).unwrap_or_default());
-        let style = cutroom_agent::tools::MusicStyle::ALL
-            .into_iter()
-            .find(|s| s.name() == out.style)
-            .map_or(out.style.clone(), |s| s.label(p.say.0.zh()).to_string());
+        let style = style_label(&out.style, p.say);
         p.done.push(p.say.music_ready(&style, out.bpm, out.duration_ms, req.volume));
         true
     }
@@ -626,13 +627,9 @@ impl Engine {
                 return false;
             }
         };
-        let Some(output) = self.await_job(asked, &job.client_key, &id, "promo", &p.say.making_promo(), p, turn).await
+        let Some(out) =
+            self.await_job::<PromoOutput>(asked, &job.client_key, &id, "promo", &p.say.making_promo(), p, turn).await
         else {
-            return false;
-        };
-        let Some(out) = serde_json::from_str::<PromoOutput>(&output).ok() else {
-            turn.answer(id, "promo", json!({ "error": "the job left no result" }));
-            p.done.push(p.say.job_failed("the job left no result"));
             return false;
         };
         turn.answer(id, "promo", serde_json::to_value(&out).unwrap_or_default());
@@ -642,18 +639,15 @@ impl Engine {
             (w, h) if w == h => "1:1".to_string(),
             (w, h) => format!("{w}x{h}"),
         };
-        let style = cutroom_agent::tools::MusicStyle::ALL
-            .into_iter()
-            .find(|s| s.name() == out.style)
-            .map_or(out.style.clone(), |s| s.label(p.say.0.zh()).to_string());
+        let style = style_label(&out.style, p.say);
         p.done.push(p.say.promo_ready(out.shots, out.duration_ms, &aspect, &style, out.bpm));
         true
     }
 
-    /// Waits for a generator job, reporting its progress as `working`; its output, or none
-    /// after saying why not.
+    /// Waits for a generator job, reporting its progress as `working`; its output read as
+    /// `T`, or none after saying why not.
     #[allow(clippy::too_many_arguments)]
-    async fn await_job(
+    async fn await_job<T: serde::de::DeserializeOwned>(
         &self,
         asked: &Asked<'_>,
         key: &str,
@@ -662,7 +656,7 @@ impl Engine {
         working: &str,
         p: &mut Progress,
         turn: &mut Turn,
-    ) -> Option<String> {
+    ) -> Option<T> {
         let mut watch = self.watch_job(asked.account, key);
         let mut reported = -1.0;
         loop {
@@ -675,7 +669,14 @@ impl Engine {
                 }
             };
             match job.status.as_str() {
-                "completed" => return Some(job.output.unwrap_or_default()),
+                "completed" => {
+                    let out = job.output.as_deref().and_then(|o| serde_json::from_str(o).ok());
+                    if out.is_none() {
+                        turn.answer(id.to_string(), name, json!({ "error": "the job left no result" }));
+                        p.done.push(p.say.job_failed("the job left no result"));
+                    }
+                    return out;
+                }
                 "failed" => {
                     let why = job.error.unwrap_or_default();
                     turn.answer(id.to_string(), name, json!({ "error": why }));
