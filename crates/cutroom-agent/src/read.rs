@@ -816,8 +816,13 @@ pub fn read(c: &Clause, media: &[MediaInfo], msg: &[char]) -> Vec<Intent> {
         return vec![Intent::Export(ExportArgs { quality: r.quality(), resolution })];
     }
     let quotes = r.quotes();
-    // "music for my promo" asks for music; "a promo … with energetic music" for a promo.
-    let music_for_promo = matches!((r.idx(L::Music), r.idx(L::Promo)), (Some(m), Some(p)) if m < p);
+    // "music for my promo", "promo-style music" ask for music; "an 8 s promo for TikTok
+    // with energetic music" for a promo (said with its length, platform, shape or title).
+    let promo_details = r.first_dur().is_some() || r.aspect().is_some() || !quotes.is_empty();
+    let music_for_promo = match (r.idx(L::Music), r.idx(L::Promo)) {
+        (Some(m), Some(p)) => m < p || !promo_details,
+        _ => false,
+    };
     if r.has(L::Promo) && !r.any(&[L::Tags, L::Description, L::Metadata]) && !music_for_promo {
         let quote_after =
             |l: L| r.idx(l).and_then(|i| quotes.iter().find(|(q, _)| *q > i && *q <= i + 4).map(|(_, s)| s.clone()));
