@@ -9,7 +9,7 @@
 
 use cutroom_media::probe;
 use cutroom_process::{Command, Tool};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 const SOURCE_SECS: f64 = 120.0;
@@ -62,14 +62,7 @@ const SHOTS: &[(&str, u32, &str)] = &[
 
 fn main() {
     let runs: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1).max(1);
-    let exe = std::env::current_exe().expect("current exe");
-    let bin_dir = exe.parent().expect("bin dir");
-    let cutroom = std::env::var_os("CUTROOM_BIN").map(PathBuf::from).unwrap_or_else(|| bin_dir.join("cutroom"));
-    assert!(
-        cutroom.is_file(),
-        "{} is missing: build it with `cargo build --release -p cutroom-cli`",
-        cutroom.display()
-    );
+    let cutroom = cutroom_bench::cutroom_bin();
     let work = std::env::temp_dir().join(format!("cutroom-bench-promo-{}", std::process::id()));
     std::fs::create_dir_all(&work).expect("work dir");
 

@@ -7,19 +7,14 @@
 
 use cutroom_media::{REFERENCE_DRAFT, probe, synth};
 use cutroom_process::{Command, Output, Tool};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 fn main() {
     let runs: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(3);
     let exe = std::env::current_exe().expect("current exe");
     let bin_dir = exe.parent().expect("bin dir");
-    let cutroom = std::env::var_os("CUTROOM_BIN").map(PathBuf::from).unwrap_or_else(|| bin_dir.join("cutroom"));
-    assert!(
-        cutroom.is_file(),
-        "{} is missing: build it with `cargo build --release -p cutroom-cli`",
-        cutroom.display()
-    );
+    let cutroom = cutroom_bench::cutroom_bin();
     let work = bin_dir.join("bench-render");
     let media = work.join("media");
     println!("preparing the reference media in {} …", media.display());

@@ -14,6 +14,24 @@ pub use reedit::{Order, Reedit, ReeditRequest, SceneInfo, clip_draft, reedit};
 pub use shots::{Candidate, candidates};
 
 use cutroom_analysis::Analysis;
+use cutroom_timeline::Segment;
+
+/// `ms` on the frame grid of `fps`.
+pub(crate) fn frame(ms: u64, fps: u32) -> u64 {
+    let f = 1000.0 / f64::from(fps.max(1));
+    ((ms as f64 / f).round() * f).round() as u64
+}
+
+/// A music file's beats (ms of the file) as they fall on the timeline under `seg`, the
+/// segment that plays it: those before its in-point dropped, the rest moved by its start
+/// and speed.
+pub fn beats_on_timeline(seg: &Segment, beats_ms: &[u64]) -> Vec<u64> {
+    beats_ms
+        .iter()
+        .filter(|b| **b >= seg.src_in.0)
+        .map(|b| seg.start.0 + ((b - seg.src_in.0) as f64 / seg.speed) as u64)
+        .collect()
+}
 
 /// A footage file with its analysis.
 #[derive(Clone, Debug)]

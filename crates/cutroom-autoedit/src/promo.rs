@@ -4,7 +4,7 @@
 //! sound lowered.
 
 use crate::shots::{Candidate, candidates};
-use crate::{AutoEditError, Source};
+use crate::{AutoEditError, Source, frame};
 use cutroom_analysis::{Analysis, cover_fraction, crop_spans};
 use cutroom_timeline::{
     Align, Anchor, Canvas, Color, Draft, Fit, Motion, Ms, Segment, Shadow, TextBox, TextStyle, Track, TrackType,
@@ -93,11 +93,6 @@ fn snap(t: u64, lo: u64, hi: u64, beats: &[u64]) -> u64 {
         .unwrap_or_else(|| t.clamp(lo, hi))
 }
 
-fn frame(ms: u64) -> u64 {
-    let f = 1000.0 / f64::from(FPS);
-    ((ms as f64 / f).round() * f).round() as u64
-}
-
 /// A segment of video reframed to a `canvas` by following the region of interest: its
 /// cover crop pans along the path, in one straight move when that keeps the centre of
 /// interest within a quarter of the crop's width of the crop's centre, else in several
@@ -118,7 +113,7 @@ pub fn reframe(seg: Segment, analysis: &Analysis, canvas: (u32, u32)) -> Vec<Seg
     let mut out = Vec::with_capacity(n);
     let mut at = seg.start.0;
     for (k, span) in spans.iter().enumerate() {
-        let end = if k + 1 == n { seg.end().0 } else { frame(seg.start.0 + span.to_ms - from) };
+        let end = if k + 1 == n { seg.end().0 } else { frame(seg.start.0 + span.to_ms - from, FPS) };
         if end <= at {
             continue;
         }
@@ -170,7 +165,8 @@ pub fn promo(sources: &[Source<'_>], req: &PromoRequest) -> Result<Promo, AutoEd
         let ideal = t + ((total - t) as f64 * avail[i] as f64 / rest.max(1) as f64) as u64;
         let lo = (t + SHORT_HOLD).max(total.saturating_sub(after));
         let hi = (t + avail[i]).min(total.saturating_sub(SHORT_HOLD * (n - 1 - i) as u64));
-        let cut = if lo <= hi { frame(snap(ideal.clamp(lo, hi), lo, hi, &beats)) } else { frame(hi.max(t + 1)) };
+        let cut =
+            if lo <= hi { frame(snap(ideal.clamp(lo, hi), lo, hi, &beats), FPS) } else { frame(hi.max(t + 1), FPS) };
         cuts.push(cut);
         t = cut;
     }
@@ -301,7 +297,7 @@ mod tests {
             let (a, b) = (w[0].motion.as_ref().unwrap().to, w[1].motion.as_ref().unwrap().from);
             assert!((a.x - b.x).abs() < 0.03, "the crop does not jump: {a:?} {b:?}");
         }
-        assert!(pieces.iter().all(|p| frame(p.start.0) == p.start.0), "cut on frames");
+        assert!(pieces.iter().all(|p| frame(p.start.0, FPS) == p.start.0), "cut on frames");
         assert_eq!(pieces[0].fade_in, Ms(200));
         assert!(pieces[1..].iter().all(|p| p.fade_in.is_zero()));
         assert!(pieces.last().unwrap().transition.is_some(), "the last piece keeps the transition");

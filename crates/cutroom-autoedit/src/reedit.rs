@@ -3,7 +3,7 @@
 //! changed, cuts moved onto the music's beats and the whole fitted to a length — as a new
 //! draft whose texts and music follow the picture.
 
-use crate::{AutoEditError, Source};
+use crate::{AutoEditError, Source, frame};
 use cutroom_analysis::{Analysis, Span};
 use cutroom_timeline::{Canvas, Draft, Motion, Ms, Point, Segment, Track, TrackType, Transition};
 
@@ -133,12 +133,6 @@ impl Scene {
 
 fn frame_ms(fps: u32) -> u64 {
     (1000 / u64::from(fps.max(1))).max(1)
-}
-
-/// `ms` on the frame grid.
-fn frame(ms: u64, fps: u32) -> u64 {
-    let f = 1000.0 / f64::from(fps.max(1));
-    ((ms as f64 / f).round() * f).round() as u64
 }
 
 fn source<'a>(sources: &'a [Source<'a>], id: &str) -> Option<&'a Source<'a>> {

@@ -324,16 +324,7 @@ pub fn promo(a: PromoArgs) -> Result<()> {
     let (w, h) = match a.aspect.as_deref() {
         Some(x) => cutroom_engine::autoedit::canvas_for(x)
             .with_context(|| format!("unknown aspect '{x}': use 9:16, 16:9, 1:1 or 4:5"))?,
-        None => {
-            let v = files[0].2.video.as_ref().map_or((1920, 1080), |v| (v.width, v.height));
-            if v.1 > v.0 {
-                (1080, 1920)
-            } else if v.0 == v.1 {
-                (1080, 1080)
-            } else {
-                (1920, 1080)
-            }
-        }
+        None => cutroom_engine::autoedit::canvas_like(Some(&files[0].2)),
     };
     let total_ms = (a.duration * 1000.0).round() as u64;
     let analysed = t.elapsed();
@@ -504,12 +495,7 @@ pub fn reedit(a: ReeditArgs) -> Result<()> {
         let Some(m) = music.filter(|m| m.src.is_some()) else { bail!("--sync needs music on the draft") };
         let an = &analyses.iter().find(|(i, _)| Some(i) == m.src.as_ref()).expect("analysed").1;
         let beats = an.audio.as_ref().map(|x| x.beats_ms.clone()).unwrap_or_default();
-        // Beats of the file, as they fall on the timeline.
-        let on_timeline: Vec<u64> = beats
-            .iter()
-            .filter(|b| **b >= m.src_in.0)
-            .map(|b| m.start.0 + ((b - m.src_in.0) as f64 / m.speed) as u64)
-            .collect();
+        let on_timeline = cutroom_autoedit::beats_on_timeline(m, &beats);
         if on_timeline.len() < 2 {
             bail!("no beat was found in the draft's music");
         }

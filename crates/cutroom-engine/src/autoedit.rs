@@ -8,7 +8,7 @@ use cutroom_analysis::Analysis;
 use cutroom_api::ApiError;
 use cutroom_autoedit::{AutoEditError, Music, PromoRequest, Reedit, ReeditRequest, Source, Tone};
 use cutroom_music::Style;
-use cutroom_store::{Account, Job, StoreError};
+use cutroom_store::{Account, Job, MediaRecord, StoreError};
 use cutroom_timeline::{Draft, TrackType};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -67,6 +67,22 @@ pub fn tone_for(style: Style) -> Tone {
     }
 }
 
+/// The analysis stored with a media record, if it is done and readable.
+fn analysis_of(m: &MediaRecord) -> Option<Analysis> {
+    m.analysis.as_deref().and_then(|a| serde_json::from_str(a).ok())
+}
+
+/// The canvas a promo gets when no aspect is asked: the footage's own shape (portrait
+/// 9:16, square 1:1, else 16:9).
+pub fn canvas_like(analysis: Option<&Analysis>) -> (u32, u32) {
+    let (w, h) = analysis.and_then(|a| a.video.as_ref()).map_or((1920, 1080), |v| (v.width, v.height));
+    match w.cmp(&h) {
+        std::cmp::Ordering::Less => (1080, 1920),
+        std::cmp::Ordering::Equal => (1080, 1080),
+        std::cmp::Ordering::Greater => (1920, 1080),
+    }
+}
+
 /// The default promo length for this much usable footage: 15–30 s.
 fn default_length(footage_ms: u64) -> u64 {
     (footage_ms / 3).clamp(15_000, 30_000)
@@ -77,22 +93,22 @@ fn bad(e: AutoEditError) -> ApiError {
 }
 
 impl Engine {
-    /// The analyses of these media, waiting for uploads still being analysed.
-    async fn ready_analyses(&self, account_id: &str, ids: &[String]) -> HashMap<String, Analysis> {
+    /// The records of these media (foreign or missing ones left out) once their analyses
+    /// are done, waiting for uploads still being analysed.
+    async fn analysed_media(&self, account_id: &str, ids: &[String]) -> HashMap<String, MediaRecord> {
         let started = Instant::now();
         let mut out = HashMap::new();
         for id in ids {
-            loop {
-                let Ok(m) = self.store.media(account_id, id).await else { break };
+            if out.contains_key(id) {
+                continue;
+            }
+            while let Ok(m) = self.store.media(account_id, id).await {
                 let waiting = matches!(m.analysis_status.as_str(), "pending" | "running");
-                if waiting && started.elapsed() < ANALYSIS_WAIT {
-                    tokio::time::sleep(Duration::from_millis(250)).await;
-                    continue;
+                if !waiting || started.elapsed() >= ANALYSIS_WAIT {
+                    out.insert(id.clone(), m);
+                    break;
                 }
-                if let Some(a) = m.analysis.as_deref().and_then(|a| serde_json::from_str::<Analysis>(a).ok()) {
-                    out.insert(id.clone(), a);
-                }
-                break;
+                tokio::time::sleep(Duration::from_millis(250)).await;
             }
         }
         out
@@ -109,11 +125,7 @@ impl Engine {
         let meta = generated.iter().find(|g| g.media_id.as_deref() == Some(src))?;
         let meta: serde_json::Value = serde_json::from_str(&meta.meta).ok()?;
         let beats: Vec<u64> = meta["beats_ms"].as_array()?.iter().filter_map(|b| b.as_u64()).collect();
-        let on_timeline: Vec<u64> = beats
-            .into_iter()
-            .filter(|b| *b >= bgm.src_in.0)
-            .map(|b| bgm.start.0 + ((b - bgm.src_in.0) as f64 / bgm.speed) as u64)
-            .collect();
+        let on_timeline = cutroom_autoedit::beats_on_timeline(bgm, &beats);
         (on_timeline.len() >= 2).then_some(on_timeline)
     }
 
@@ -130,16 +142,12 @@ impl Engine {
             let session = self.store.session(&account.id, session_id).await.map_err(store_error)?;
             let draft = self.current_draft(&session).await?;
             let ids: Vec<String> = draft.t.iter().flat_map(|t| &t.sg).filter_map(|s| s.src.clone()).collect();
-            let analyses = self.ready_analyses(&account.id, &ids).await;
-            let mut media = HashMap::new();
-            for id in &ids {
-                if let Ok(m) = self.store.media(&account.id, id).await {
-                    media.insert(id.clone(), m);
-                }
-            }
+            let media = self.analysed_media(&account.id, &ids).await;
+            let analyses: HashMap<&String, Analysis> =
+                media.iter().filter_map(|(id, m)| Some((id, analysis_of(m)?))).collect();
             let sources: Vec<Source<'_>> = analyses
                 .iter()
-                .map(|(id, a)| Source { id: id.clone(), analysis: a, has_audio: a.audio.is_some() })
+                .map(|(id, a)| Source { id: (*id).clone(), analysis: a, has_audio: a.audio.is_some() })
                 .collect();
             let mut req = req.clone();
             if req.beats_ms.is_none() {
@@ -190,7 +198,12 @@ impl Engine {
             return Err(other("there is no footage in this session: upload clips first"));
         }
         let ids: Vec<String> = uploads.iter().map(|m| m.id.clone()).collect();
-        let analyses = self.ready_analyses(&job.account_id, &ids).await;
+        let analyses: HashMap<String, Analysis> = self
+            .analysed_media(&job.account_id, &ids)
+            .await
+            .into_iter()
+            .filter_map(|(id, m)| Some((id, analysis_of(&m)?)))
+            .collect();
         self.set_progress(job, 0.3).await;
         let sources: Vec<Source<'_>> = ids
             .iter()
@@ -202,17 +215,7 @@ impl Engine {
         let duration_ms = req.duration_ms.unwrap_or_else(|| default_length(usable));
         let (w, h) = match req.aspect.as_deref().and_then(canvas_for) {
             Some(c) => c,
-            None => {
-                let v = sources
-                    .first()
-                    .and_then(|s| s.analysis.video.as_ref())
-                    .map_or((1920, 1080), |v| (v.width, v.height));
-                match v.0.cmp(&v.1) {
-                    std::cmp::Ordering::Less => (1080, 1920),
-                    std::cmp::Ordering::Equal => (1080, 1080),
-                    std::cmp::Ordering::Greater => (1920, 1080),
-                }
-            }
+            None => canvas_like(sources.first().map(|s| s.analysis)),
         };
         // The music first: the cuts follow its beats.
         let each: Vec<_> = sources.iter().map(|s| crate::generate::clip_footage(s.analysis)).collect();

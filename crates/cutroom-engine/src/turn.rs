@@ -469,21 +469,13 @@ impl Engine {
             }
             ToolCall::Music(a) => {
                 let ok = self.music(asked, a, p, turn).await;
-                if let Ok(session) = self.session(asked.account, &session.id).await
-                    && let Ok(draft) = self.current_draft(&session).await
-                {
-                    (p.version, p.draft) = (session.draft_version, draft);
-                }
+                self.reload(asked.account, &session.id, p).await;
                 ok
             }
             ToolCall::Promo(a) => {
                 p.done.extend(note.map(str::to_string));
                 let ok = self.promo(asked, a, p, turn).await;
-                if let Ok(session) = self.session(asked.account, &session.id).await
-                    && let Ok(draft) = self.current_draft(&session).await
-                {
-                    (p.version, p.draft) = (session.draft_version, draft);
-                }
+                self.reload(asked.account, &session.id, p).await;
                 ok
             }
             ToolCall::Reedit(a) => {
@@ -528,6 +520,15 @@ impl Engine {
                 p.done.push(p.say.unavailable(what));
                 true
             }
+        }
+    }
+
+    /// Picks up the draft a generator job saved meanwhile (kept as it was if unreadable).
+    async fn reload(&self, account: &Account, session_id: &str, p: &mut Progress) {
+        if let Ok(session) = self.session(account, session_id).await
+            && let Ok(draft) = self.current_draft(&session).await
+        {
+            (p.version, p.draft) = (session.draft_version, draft);
         }
     }
 

@@ -4,7 +4,7 @@
 
 use super::*;
 
-fn text(e: &Value) -> Option<&str> {
+pub fn text(e: &Value) -> Option<&str> {
     e["content"]["parts"][0]["text"].as_str()
 }
 
@@ -33,7 +33,7 @@ fn check_events(events: &[Value]) -> String {
     reply
 }
 
-fn calls(events: &[Value]) -> Vec<String> {
+pub fn calls(events: &[Value]) -> Vec<String> {
     events.iter().filter_map(|e| e["content"]["parts"][0]["functionCall"]["name"].as_str().map(String::from)).collect()
 }
 

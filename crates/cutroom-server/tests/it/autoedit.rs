@@ -2,14 +2,11 @@
 //! the whole made 10 s (checked in the exported file's frames), dead air removed, and a
 //! promo from two uploads (9:16, the title at the start, music cut on its beat).
 
+use super::agent::{calls, text};
 use super::*;
 
 fn last_text(events: &[Value]) -> String {
-    events.last().and_then(|e| e["content"]["parts"][0]["text"].as_str()).unwrap_or_default().to_string()
-}
-
-fn calls(events: &[Value]) -> Vec<String> {
-    events.iter().filter_map(|e| e["content"]["parts"][0]["functionCall"]["name"].as_str().map(String::from)).collect()
+    events.last().and_then(text).unwrap_or_default().to_string()
 }
 
 fn video(st: &Value) -> Vec<Value> {
