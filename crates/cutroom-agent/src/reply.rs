@@ -1038,6 +1038,27 @@ impl Say {
         )
     }
 
+    pub fn generating_video(&self) -> String {
+        say!(self, "Generating the video".to_string(), "正在生成视频".to_string())
+    }
+
+    /// A generated clip is on the timeline: what was understood, how long, what shape.
+    pub fn video_ready(&self, scene: &str, len_ms: u64, width: u32, height: u32, appended: bool) -> String {
+        say!(
+            self,
+            format!(
+                "Generated a {} clip ({width}x{height}) {}: {scene}. Say \"export\" to get the MP4, or ask for changes.",
+                secs(len_ms),
+                if appended { "and added it at the end of the timeline" } else { "as the new timeline" }
+            ),
+            format!(
+                "已生成{}的视频（{width}x{height}）{}：{scene}。说“导出”即可得到MP4，也可以继续提修改。",
+                secs(len_ms),
+                if appended { "，加在时间线末尾" } else { "，作为新的时间线" }
+            )
+        )
+    }
+
     /// A re-edit was saved: how many scenes, how long, what went.
     pub fn reedit_done(&self, scenes: usize, len_ms: u64, dead_ms: u64, short_ms: u64) -> String {
         let mut en = format!("Re-edited: {scenes} scenes, {} long", secs(len_ms));

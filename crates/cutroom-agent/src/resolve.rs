@@ -1669,6 +1669,26 @@ pub fn place_music(draft: &Draft, media: &str, name: &str, media_len: u64, volum
     ops
 }
 
+/// Edits that put a generated clip on the draft: the whole picture of a draft without
+/// video (the canvas takes the clip's size), else the next clip at the end of the video.
+pub fn place_clip(draft: &Draft, media: &str, name: &str, media_len: u64, size: (u32, u32)) -> Vec<EditOp> {
+    let mut ops = Vec::new();
+    let v = match draft.video_track() {
+        Some(v) => v,
+        None => {
+            ops.push(EditOp::AddTrack { tt: TrackType::Video, name: None, role: None });
+            draft.t.len()
+        }
+    };
+    if draft.video_track().is_none_or(|v| draft.t[v].sg.is_empty()) {
+        ops.push(EditOp::Canvas { w: Some(size.0), h: Some(size.1), fps: None, bg: None });
+    }
+    let mut seg = Segment::media(media.to_string(), Ms::ZERO, Ms(media_len));
+    seg.m.insert("name".into(), name.into());
+    ops.push(EditOp::AddSegment { track: v, at: None, segment: seg });
+    ops
+}
+
 /// An op without planning-only metadata.
 fn strip(op: EditOp) -> EditOp {
     match op {

@@ -541,3 +541,91 @@ pub fn reedit(a: ReeditArgs) -> Result<()> {
     println!("{} in {:.1} s", a.output.display(), t.elapsed().as_secs_f64());
     Ok(())
 }
+
+/// Arguments of `cutroom generate`.
+#[derive(clap::Args)]
+pub struct GenerateArgs {
+    /// What the video shows, in English or Chinese ("a futuristic city at night, rain,
+    /// cinematic", "下雪的森林，黄昏"). Quoted words appear on screen.
+    pub prompt: String,
+    /// Length in seconds, 1–60 (default: the prompt's, or 8).
+    #[arg(long, value_name = "SECONDS")]
+    pub duration: Option<f64>,
+    /// 16:9, 9:16, 1:1 or 4:5 (default: the prompt's, or 16:9).
+    #[arg(long)]
+    pub aspect: Option<String>,
+    /// The same seed draws the same scene; others vary its layout (default: random, printed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Pixels on the picture's short side.
+    #[arg(long, default_value_t = 1080, value_name = "PIXELS")]
+    pub size: u32,
+    /// An operator's video model server to use instead of the built-in generator
+    /// (default: $CUTROOM_VIDEO_MODEL_URL when set).
+    #[arg(long, value_name = "URL")]
+    pub model_url: Option<String>,
+    /// Where to write the MP4.
+    #[arg(short = 'o', long = "output", value_name = "OUT.mp4")]
+    pub output: PathBuf,
+    /// Print the scene understood and the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn generate(a: GenerateArgs) -> Result<()> {
+    use cutroom_scenegen::{Aspect, VideoRequest, understand};
+    let duration_ms = match a.duration {
+        Some(s) if !(1.0..=60.0).contains(&s) => bail!("--duration must be 1–60 seconds, got {s}"),
+        Some(s) => Some((s * 1000.0).round() as u64),
+        None => None,
+    };
+    let aspect = a
+        .aspect
+        .as_deref()
+        .map(|s| Aspect::parse(s).with_context(|| format!("unknown aspect '{s}': use 16:9, 9:16, 1:1 or 4:5")))
+        .transpose()?;
+    if !(144..=2160).contains(&a.size) {
+        bail!("--size must be 144–2160 pixels, got {}", a.size);
+    }
+    let spec = understand(&a.prompt).with_overrides(duration_ms, aspect);
+    let seed = a.seed.unwrap_or_else(rand::random);
+    let req = VideoRequest::new(spec, a.size, seed);
+    if !a.json {
+        println!("scene: {}", req.spec.summary());
+        for u in &req.spec.understood {
+            println!("  {:<8} {:<12} ← {}", u.field, u.value, u.from);
+        }
+    }
+    let url = a.model_url.or_else(|| std::env::var("CUTROOM_VIDEO_MODEL_URL").ok());
+    let model = cutroom_scenegen::configured(url.as_deref(), std::time::Duration::from_secs(1800))?;
+    let bar = ProgressBar::new(1000).with_style(
+        ProgressStyle::with_template("{spinner} generating [{bar:40}] {percent:>3}% {elapsed} (eta {eta})")
+            .expect("template")
+            .progress_chars("=> "),
+    );
+    let cancel = cancel_on_ctrl_c();
+    let b = bar.clone();
+    let progress: cutroom_scenegen::Progress = std::sync::Arc::new(move |p| b.set_position((p * 1000.0) as u64));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let result = runtime.block_on(model.generate(&req, &a.output, &cancel, progress));
+    bar.finish_and_clear();
+    let info = result?;
+    if a.json {
+        let out = serde_json::json!({ "file": a.output, "seed": seed, "scene": req.spec, "video": info });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    println!(
+        "{}: {}x{}, {:.1} s at {:.0} fps ({}, seed {seed}) in {:.1} s (layers {:.2} s, drawing {:.1} s)",
+        a.output.display(),
+        info.width,
+        info.height,
+        info.duration_ms as f64 / 1000.0,
+        info.fps,
+        info.backend,
+        info.total_ms as f64 / 1000.0,
+        info.setup_ms as f64 / 1000.0,
+        info.draw_ms as f64 / 1000.0,
+    );
+    Ok(())
+}

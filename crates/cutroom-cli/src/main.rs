@@ -44,6 +44,9 @@ enum Cmd {
     },
     /// Compose original background music for a video (or a length) and write a WAV.
     Music(commands::MusicArgs),
+    /// Generate a video from a description: the prompt becomes a scene (setting, time of day,
+    /// weather, mood, camera) drawn frame by frame, or goes to a configured video model.
+    Generate(commands::GenerateArgs),
     /// Make a promo from footage: the best shots cut on the beat of new music, reframed,
     /// with a title and a call to action.
     Promo(commands::PromoArgs),
@@ -95,6 +98,7 @@ fn main() -> ExitCode {
         Cmd::Probe { file, json } => commands::probe(&file, json),
         Cmd::Analyze { file, json, cache_dir, no_cache } => commands::analyze(&file, json, cache_dir, no_cache),
         Cmd::Music(args) => commands::music(args),
+        Cmd::Generate(args) => commands::generate(args),
         Cmd::Promo(args) => commands::promo(args),
         Cmd::Reedit(args) => commands::reedit(args),
         Cmd::Demo { out } => commands::demo(&out),

@@ -50,13 +50,7 @@ pub struct PromoOutput {
 
 /// The canvas for an aspect name (`9:16`, `16:9`, `1:1`, `4:5`).
 pub fn canvas_for(aspect: &str) -> Option<(u32, u32)> {
-    Some(match aspect.trim() {
-        "9:16" | "vertical" | "portrait" => (1080, 1920),
-        "16:9" | "landscape" | "horizontal" => (1920, 1080),
-        "1:1" | "square" => (1080, 1080),
-        "4:5" => (1080, 1350),
-        _ => return None,
-    })
+    cutroom_scenegen::Aspect::parse(aspect).map(|a| a.size(1080))
 }
 
 /// How a music style cuts: dissolves for the calm ones, hard cuts for the rest.

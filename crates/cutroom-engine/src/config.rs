@@ -112,6 +112,26 @@ pub struct Config {
     /// script installs, /usr/share/sounds/sf2/FluidR3_GM.sf2).
     pub soundfont: Option<PathBuf>,
     pub planner: PlannerConfig,
+    pub video_model: VideoModelConfig,
+}
+
+/// Which video model text-to-video uses.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct VideoModelConfig {
+    /// An operator's model server (POST JSON request, MP4 answer); empty: the built-in
+    /// procedural generator.
+    pub url: String,
+    /// Longest wait for one clip, seconds.
+    pub timeout_secs: u64,
+    /// Pixels on the short side of generated clips (1080: 1920x1080, 1080x1920, …).
+    pub short_side: u32,
+}
+
+impl Default for VideoModelConfig {
+    fn default() -> Self {
+        VideoModelConfig { url: String::new(), timeout_secs: 1800, short_side: 1080 }
+    }
 }
 
 impl Default for Config {
@@ -137,6 +157,7 @@ impl Default for Config {
             generator_workers: 1,
             soundfont: None,
             planner: PlannerConfig::default(),
+            video_model: VideoModelConfig::default(),
         }
     }
 }
@@ -179,6 +200,9 @@ pub const ENV: &[(&str, &str)] = &[
     ("CUTROOM_LLM_MODEL", "planner.llm_model"),
     ("CUTROOM_LLM_API_KEY", "planner.llm_api_key"),
     ("CUTROOM_LLM_TIMEOUT_SECS", "planner.llm_timeout_secs"),
+    ("CUTROOM_VIDEO_MODEL_URL", "video_model.url"),
+    ("CUTROOM_VIDEO_MODEL_TIMEOUT_SECS", "video_model.timeout_secs"),
+    ("CUTROOM_VIDEO_SHORT_SIDE", "video_model.short_side"),
 ];
 
 impl Config {
@@ -211,6 +235,13 @@ impl Config {
         }
         if !matches!(self.planner.kind.as_str(), "builtin" | "llm") {
             return Err(ConfigError(format!("planner.kind '{}' must be builtin or llm", self.planner.kind)));
+        }
+        if !(144..=2160).contains(&self.video_model.short_side) {
+            return bad("video_model.short_side must be 144–2160 pixels");
+        }
+        let url = self.video_model.url.trim();
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(ConfigError(format!("video_model.url '{url}' must be an http(s) URL")));
         }
         if self.max_upload_mb == 0 {
             return bad("max_upload_mb must be at least 1");
@@ -257,6 +288,7 @@ const STRING_KEYS: &[&str] = &[
     "planner.llm_url",
     "planner.llm_model",
     "planner.llm_api_key",
+    "video_model.url",
 ];
 
 /// Sets a dotted key in a TOML table from an environment variable's text, typed by the key.

@@ -17,7 +17,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// Job kinds the generator workers take.
-pub const GENERATOR_KINDS: [&str; 2] = ["music", "promo"];
+pub const GENERATOR_KINDS: [&str; 3] = ["music", "promo", "text_to_video"];
 
 /// A music job's request (stored with the job, so a requeued job makes the same piece).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -182,6 +182,7 @@ impl Engine {
         let result = match job.kind.as_str() {
             "music" => self.music_job(&job).await,
             "promo" => self.promo_job(&job).await,
+            "text_to_video" => self.video_job(&job).await,
             other => Err(GenFailure::Other(format!("unknown generator '{other}'"))),
         };
         let outcome = match result {

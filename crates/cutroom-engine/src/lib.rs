@@ -13,6 +13,7 @@ mod metrics;
 mod security;
 mod state;
 mod turn;
+pub mod video;
 
 pub use config::{Config, ConfigError, Credits, ENV, Prices};
 pub use ingest::{ACCEPTED, Received, clean_name, is_public};

@@ -11,9 +11,10 @@
 
 use crate::autoedit::{PromoJob, PromoOutput};
 use crate::generate::{MusicJob, MusicOutput};
+use crate::video::{VideoJob, VideoOutput};
 use crate::{Attribution, Engine, now, store_error};
 use cutroom_agent::reply::{Say, compose};
-use cutroom_agent::tools::{ExportArgs, MusicArgs, Pace, PromoArgs, Quality, ReeditOrder};
+use cutroom_agent::tools::{ExportArgs, MusicArgs, Pace, PromoArgs, Quality, ReeditOrder, TextToVideoArgs};
 use cutroom_agent::{Context, Lang, MediaInfo, Plan, PlanInput, ToolCall};
 use cutroom_api::*;
 use cutroom_autoedit::{Order, ReeditRequest};
@@ -478,6 +479,12 @@ impl Engine {
                 self.reload(asked.account, &session.id, p).await;
                 ok
             }
+            ToolCall::TextToVideo(a) => {
+                p.done.extend(note.map(str::to_string));
+                let ok = self.text_to_video(asked, a, p, turn).await;
+                self.reload(asked.account, &session.id, p).await;
+                ok
+            }
             ToolCall::Reedit(a) => {
                 let req = ReeditRequest {
                     order: a.order.map(|o| match o {
@@ -642,6 +649,39 @@ impl Engine {
         };
         let style = style_label(&out.style, p.say);
         p.done.push(p.say.promo_ready(out.shots, out.duration_ms, &aspect, &style, out.bpm));
+        true
+    }
+
+    /// Generates a clip from the prompt as a job and waits for it.
+    async fn text_to_video(&self, asked: &Asked<'_>, a: &TextToVideoArgs, p: &mut Progress, turn: &mut Turn) -> bool {
+        let key = format!("video_{}_{}", turn.invocation, turn.calls + 1);
+        let args = serde_json::to_value(a).unwrap_or_default();
+        let id = turn.call("text_to_video", args);
+        let req = VideoJob {
+            session_id: asked.session.id.clone(),
+            prompt: a.prompt.clone(),
+            duration_ms: a.duration_ms,
+            aspect: a.aspect.clone(),
+            seed: rand::random::<u32>().into(),
+            group: Some(turn.invocation.clone()),
+        };
+        let had_video = p.draft.video_track().is_some_and(|v| !p.draft.t[v].sg.is_empty());
+        let job = match self.submit_video(asked.account, &key, &req).await {
+            Ok(job) => job,
+            Err(e) => {
+                turn.answer(id, "text_to_video", json!({ "error": e.message }));
+                p.done.push(p.say.job_failed(&e.message));
+                return false;
+            }
+        };
+        let working = p.say.generating_video();
+        let Some(out) =
+            self.await_job::<VideoOutput>(asked, &job.client_key, &id, "text_to_video", &working, p, turn).await
+        else {
+            return false;
+        };
+        turn.answer(id, "text_to_video", serde_json::to_value(&out).unwrap_or_default());
+        p.done.push(p.say.video_ready(&out.summary, out.duration_ms, out.width, out.height, had_video));
         true
     }
 

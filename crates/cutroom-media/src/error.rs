@@ -66,7 +66,7 @@ impl MediaError {
         }
     }
 
-    pub(crate) fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> MediaError {
+    pub fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> MediaError {
         let what = what.into();
         move |error| MediaError::Io { what, error }
     }

@@ -73,6 +73,11 @@ impl FontBook {
         files.iter().find_map(|name| self.dirs.iter().map(|d| d.join(name)).find(|p| p.is_file()))
     }
 
+    /// The loaded font that serves `family` (CJK text: Noto Sans CJK), for drawing glyphs.
+    pub fn load(&self, family: &str, bold: bool, cjk: bool) -> Option<Arc<FontVec>> {
+        self.font(&self.face(family, bold, cjk).path)
+    }
+
     fn font(&self, path: &Path) -> Option<Arc<FontVec>> {
         let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
         loaded

@@ -3,10 +3,12 @@
 //! (or one buffer of samples) at a time, whatever the length of the input.
 
 use crate::error::MediaError;
+use crate::plan::Encode;
 use cutroom_process::{Cancel, Command, Running, Tool};
-use std::io::Read;
+use std::ffi::OsString;
+use std::io::{Read, Write};
 use std::path::Path;
-use std::process::ChildStdout;
+use std::process::{ChildStdin, ChildStdout};
 use std::time::Duration;
 
 /// Options shared by the readers.
@@ -122,6 +124,71 @@ impl PcmReader {
 
     pub fn finish(self) -> Result<(), MediaError> {
         drop(self.stdout);
+        self.running.finish()?;
+        Ok(())
+    }
+}
+
+/// ffmpeg's arguments for encoding raw RGBA frames read from stdin into an H.264 MP4 at
+/// `out` (no sound). Pure, so it can be checked without running anything.
+pub fn raw_encode_args(out: &Path, width: u32, height: u32, fps: u32, e: Encode) -> Vec<OsString> {
+    let mut a: Vec<OsString> = ["-hide_banner", "-nostdin", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgba"]
+        .map(OsString::from)
+        .to_vec();
+    a.extend(["-s".into(), format!("{width}x{height}").into(), "-r".into(), fps.to_string().into()]);
+    a.extend(["-i", "pipe:0", "-an", "-c:v", "libx264", "-preset", e.preset].map(OsString::from));
+    a.extend(["-crf".into(), e.crf.to_string().into()]);
+    a.extend(["-pix_fmt", "yuv420p", "-profile:v", "high", "-movflags", "+faststart", "-f", "mp4"].map(OsString::from));
+    a.push(out.into());
+    a
+}
+
+/// Raw RGBA frames written into ffmpeg through a pipe and encoded to an MP4, one frame at a
+/// time — for pictures drawn in process (generated video).
+pub struct FrameWriter {
+    running: Running,
+    stdin: Option<ChildStdin>,
+    frame_bytes: usize,
+    pub frames: u64,
+}
+
+impl FrameWriter {
+    pub fn open(
+        out: &Path,
+        width: u32,
+        height: u32,
+        fps: u32,
+        e: Encode,
+        opts: &StreamOptions,
+    ) -> Result<FrameWriter, MediaError> {
+        let mut running = Command::tool(Tool::Ffmpeg)?
+            .args(raw_encode_args(out, width, height, fps, e))
+            .stdin_piped()
+            .timeout(opts.timeout)
+            .cancel(&opts.cancel)
+            .spawn()?;
+        let stdin = running.take_stdin();
+        Ok(FrameWriter { running, stdin, frame_bytes: width as usize * height as usize * 4, frames: 0 })
+    }
+
+    /// Sends one frame (exactly width × height × 4 bytes of RGBA).
+    pub fn write_frame(&mut self, rgba: &[u8]) -> Result<(), MediaError> {
+        let invalid = |m: String| MediaError::Io {
+            what: "sending frames to the encoder".into(),
+            error: std::io::Error::new(std::io::ErrorKind::InvalidInput, m),
+        };
+        if rgba.len() != self.frame_bytes {
+            return Err(invalid(format!("a frame of {} bytes, expected {}", rgba.len(), self.frame_bytes)));
+        }
+        let Some(stdin) = self.stdin.as_mut() else { return Err(invalid("the encoder is closed".into())) };
+        stdin.write_all(rgba).map_err(MediaError::io("sending frames to the encoder"))?;
+        self.frames += 1;
+        Ok(())
+    }
+
+    /// Closes the pipe and waits for the encoder to finish the file.
+    pub fn finish(mut self) -> Result<(), MediaError> {
+        drop(self.stdin.take());
         self.running.finish()?;
         Ok(())
     }

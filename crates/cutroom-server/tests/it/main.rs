@@ -8,6 +8,7 @@ mod concurrency;
 mod media;
 mod render;
 mod turns;
+mod video;
 
 use cutroom_engine::{Config, Engine};
 use cutroom_testkit::api::Api;
