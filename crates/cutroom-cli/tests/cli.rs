@@ -319,3 +319,42 @@ fn reedit_reverses_the_shots_of_a_clip_and_fits_a_length() {
     bad(&["--pace", "9"], "--pace must be faster, slower or a factor");
     bad(&["--sync"], "--sync needs music on the draft");
 }
+
+#[test]
+fn generate_prints_the_scene_and_writes_the_clip() {
+    let dir = tempdir();
+    let out = dir.path().join("snow.mp4");
+    let r = run(cutroom()
+        .arg("generate")
+        .arg("a snowy forest at dusk, static camera, with the words 'Winter Sale'")
+        .args(["--duration", "2", "--aspect", "9:16", "--seed", "4", "--size", "360", "-o"])
+        .arg(&out));
+    assert!(r.ok, "{}", r.stderr);
+    for said in ["forest", "sunset", "snow", "camera static", "2 s", "9:16", "Winter Sale", "seed 4"] {
+        assert!(r.stdout.contains(said), "{said}: {}", r.stdout);
+    }
+    let p = cutroom_media::probe(&out).unwrap();
+    let v = p.video.unwrap();
+    assert_eq!((v.width, v.height), (360, 640));
+    assert!(p.duration.unwrap().0.abs_diff(2_000) <= 40, "{:?}", p.duration);
+    // The same seed draws the same picture.
+    let again = dir.path().join("again.mp4");
+    let json = run(cutroom()
+        .arg("generate")
+        .arg("a snowy forest at dusk, static camera, with the words 'Winter Sale'")
+        .args(["--duration", "2", "--aspect", "9:16", "--seed", "4", "--size", "360", "--json", "-o"])
+        .arg(&again));
+    assert!(json.ok, "{}", json.stderr);
+    let facts: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(facts["scene"]["weather"], "snow");
+    let (a, b) = (cutroom_testkit::frame_at(&out, 0.0), cutroom_testkit::frame_at(&again, 0.0));
+    assert!((a.mean_luma(0, 0, 360, 640) - b.mean_luma(0, 0, 360, 640)).abs() < 0.5);
+    let bad = |args: &[&str], says: &str| {
+        let r = run(cutroom().arg("generate").arg("a city").args(args).arg("-o").arg(dir.path().join("x.mp4")));
+        assert!(!r.ok && r.stderr.contains(says), "{args:?}: {}", r.stderr);
+    };
+    bad(&["--duration", "90"], "--duration must be 1–60 seconds");
+    bad(&["--aspect", "3:2"], "unknown aspect '3:2'");
+    bad(&["--model-url", "ftp://x"], "is not an http(s) URL");
+    assert!(!dir.path().join("x.mp4").exists());
+}
