@@ -317,8 +317,9 @@ pub fn blend(d: &mut [u8; 4], s: [u8; 4], opacity: u32) {
         *d = pack(sl);
         return;
     }
-    let k = u64::from(256 - a - (a >> 7));
-    *d = pack(sl + ((spread(*d) * k) >> 8 & LANES));
+    // d·(255−a)/255 in every lane, rounded.
+    let t = spread(*d) * u64::from(255 - a) + 0x0080_0080_0080_0080;
+    *d = pack(sl + (((t + ((t >> 8) & LANES)) >> 8) & LANES));
 }
 
 #[cfg(test)]

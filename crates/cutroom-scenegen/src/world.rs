@@ -558,14 +558,14 @@ pub fn build(spec: &SceneSpec, look: &Look, rig: &Rig, w: usize, h: usize, seed:
             let neb: Vec<Rgb> = vec![[0.55, 0.2, 0.75], [0.2, 0.35, 0.85], [0.9, 0.3, 0.5], [0.2, 0.7, 0.75]];
             layers.push(b.blobs(
                 0.05,
-                wf * 0.004,
+                wf * 0.015,
                 &neb,
                 Blobs { count: 60, size: (0.08, 0.22), alpha: 70, band: (0.15, 0.75) },
             ));
             let stars: Vec<Rgb> = vec![[1.0, 1.0, 1.0], [0.8, 0.9, 1.0], [1.0, 0.9, 0.8]];
             layers.push(b.blobs(
                 0.4,
-                0.0,
+                wf * 0.006,
                 &stars,
                 Blobs { count: 120, size: (0.002, 0.005), alpha: 255, band: (0.0, 1.0) },
             ));
@@ -602,8 +602,8 @@ pub fn build(spec: &SceneSpec, look: &Look, rig: &Rig, w: usize, h: usize, seed:
         }
     }
     if spec.weather == Weather::Fog {
-        let back = b.fog(0.5, wf * 0.015, (0.45, 0.9), 150);
-        let front = b.fog(0.9, -wf * 0.02, (0.6, 1.05), 120);
+        let back = b.fog(0.5, wf * 0.03, (0.45, 0.9), 150);
+        let front = b.fog(0.9, -wf * 0.04, (0.6, 1.05), 120);
         let at = layers.len().saturating_sub(1);
         layers.insert(at, back);
         layers.push(front);
