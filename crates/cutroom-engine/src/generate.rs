@@ -269,13 +269,33 @@ impl Engine {
         piece: &cutroom_music::Piece,
         seed: u64,
     ) -> Result<(String, String), GenFailure> {
-        let bytes = cutroom_music::wav_bytes(piece);
         let mut ingest = self.blobs.ingest(u64::MAX).map_err(other)?;
-        ingest.write(&bytes).await.map_err(other)?;
+        ingest.write(&cutroom_music::wav_bytes(piece)).await.map_err(other)?;
+        let name = format!("music-{}-{:.0}bpm.wav", piece.style.name(), piece.bpm);
+        let meta = serde_json::json!({
+            "style": piece.style.name(), "bpm": piece.bpm, "key": piece.key, "seed": seed,
+            "duration_ms": piece.duration_ms, "beats_ms": piece.beats_ms, "bars_ms": piece.bars_ms,
+            "loudness_lufs": piece.loudness_lufs, "peak_dbfs": piece.peak_dbfs,
+        });
+        let id = self.keep_generated(account_id, session_id, ingest, &name, ("audio", "music"), &meta).await?;
+        Ok((id, name))
+    }
+
+    /// Keeps what a generator wrote into `ingest` as media of the session (probed, stored
+    /// under its hash) and records it as generated media of `kinds.1` with `meta`; returns
+    /// the media id. `kinds.0` is the media kind (`audio`, `video`).
+    pub(crate) async fn keep_generated(
+        &self,
+        account_id: &str,
+        session_id: &str,
+        mut ingest: cutroom_store::Ingest,
+        name: &str,
+        kinds: (&str, &str),
+        meta: &serde_json::Value,
+    ) -> Result<String, GenFailure> {
         ingest.flush().await.map_err(other)?;
         let probe = cutroom_media::probe(ingest.path()).map_err(other)?;
         let (hash, size) = ingest.commit(&self.blobs).await.map_err(other)?;
-        let name = format!("music-{}-{:.0}bpm.wav", piece.style.name(), piece.bpm);
         let rows = self
             .store
             .add_media(
@@ -284,27 +304,22 @@ impl Engine {
                     session_id: session_id.to_string(),
                     blob_hash: hash,
                     size: size as i64,
-                    name: name.clone(),
+                    name: name.to_string(),
                     source: "generated".into(),
                     url: None,
-                    kind: "audio".into(),
+                    kind: kinds.0.into(),
                     probe: serde_json::to_string(&probe).map_err(other)?,
                 }],
                 now(),
             )
             .await
             .map_err(other)?;
-        let media_id = rows.first().map(|m| m.id.clone()).ok_or_else(|| other("the music was not stored"))?;
-        let meta = serde_json::json!({
-            "style": piece.style.name(), "bpm": piece.bpm, "key": piece.key, "seed": seed,
-            "duration_ms": piece.duration_ms, "beats_ms": piece.beats_ms, "bars_ms": piece.bars_ms,
-            "loudness_lufs": piece.loudness_lufs, "peak_dbfs": piece.peak_dbfs,
-        });
+        let media_id = rows.first().map(|m| m.id.clone()).ok_or_else(|| other(format!("{name} was not stored")))?;
         self.store
-            .add_generated(account_id, session_id, "music", Some(&media_id), &meta.to_string(), now())
+            .add_generated(account_id, session_id, kinds.1, Some(&media_id), &meta.to_string(), now())
             .await
             .map_err(other)?;
-        Ok((media_id, name))
+        Ok(media_id)
     }
 
     /// Applies edits made from the latest draft and saves them as a new version, trying

@@ -581,9 +581,6 @@ impl Engine {
 
     /// Generates music for the draft as a job and waits for it, reporting progress.
     async fn music(&self, asked: &Asked<'_>, a: &MusicArgs, p: &mut Progress, turn: &mut Turn) -> bool {
-        let key = format!("music_{}_{}", turn.invocation, turn.calls + 1);
-        let args = serde_json::to_value(a).unwrap_or_default();
-        let id = turn.call("music", args);
         let req = MusicJob {
             session_id: asked.session.id.clone(),
             style: a.style.map(|s| s.name().to_string()),
@@ -593,30 +590,19 @@ impl Engine {
             duration_ms: None,
             group: Some(turn.invocation.clone()),
         };
-        let job = match self.submit_music(asked.account, &key, &req).await {
-            Ok(job) => job,
-            Err(e) => {
-                turn.answer(id, "music", json!({ "error": e.message }));
-                p.done.push(p.say.job_failed(&e.message));
-                return false;
-            }
-        };
-        let Some(out) =
-            self.await_job::<MusicOutput>(asked, &job.client_key, &id, "music", &p.say.composing(), p, turn).await
+        let working = p.say.composing();
+        let submit = |key: String| async move { self.submit_music(asked.account, &key, &req).await };
+        let Some(out) = self.generator_call::<MusicOutput, _>(asked, "music", a, &working, p, turn, submit).await
         else {
             return false;
         };
-        turn.answer(id, "music", serde_json::to_value(&out).unwrap_or_default());
         let style = style_label(&out.style, p.say);
-        p.done.push(p.say.music_ready(&style, out.bpm, out.duration_ms, req.volume));
+        p.done.push(p.say.music_ready(&style, out.bpm, out.duration_ms, a.volume.unwrap_or(0.35)));
         true
     }
 
     /// Makes a promo from the session's footage as a job and waits for it.
     async fn promo(&self, asked: &Asked<'_>, a: &PromoArgs, p: &mut Progress, turn: &mut Turn) -> bool {
-        let key = format!("promo_{}_{}", turn.invocation, turn.calls + 1);
-        let args = serde_json::to_value(a).unwrap_or_default();
-        let id = turn.call("promo", args);
         let req = PromoJob {
             session_id: asked.session.id.clone(),
             duration_ms: a.duration_ms,
@@ -627,20 +613,12 @@ impl Engine {
             seed: rand::random::<u32>().into(),
             group: Some(turn.invocation.clone()),
         };
-        let job = match self.submit_promo(asked.account, &key, &req).await {
-            Ok(job) => job,
-            Err(e) => {
-                turn.answer(id, "promo", json!({ "error": e.message }));
-                p.done.push(p.say.job_failed(&e.message));
-                return false;
-            }
-        };
-        let Some(out) =
-            self.await_job::<PromoOutput>(asked, &job.client_key, &id, "promo", &p.say.making_promo(), p, turn).await
+        let working = p.say.making_promo();
+        let submit = |key: String| async move { self.submit_promo(asked.account, &key, &req).await };
+        let Some(out) = self.generator_call::<PromoOutput, _>(asked, "promo", a, &working, p, turn, submit).await
         else {
             return false;
         };
-        turn.answer(id, "promo", serde_json::to_value(&out).unwrap_or_default());
         let aspect = match (out.width, out.height) {
             (w, h) if w * 16 == h * 9 => "9:16".to_string(),
             (w, h) if w * 9 == h * 16 => "16:9".to_string(),
@@ -654,9 +632,6 @@ impl Engine {
 
     /// Generates a clip from the prompt as a job and waits for it.
     async fn text_to_video(&self, asked: &Asked<'_>, a: &TextToVideoArgs, p: &mut Progress, turn: &mut Turn) -> bool {
-        let key = format!("video_{}_{}", turn.invocation, turn.calls + 1);
-        let args = serde_json::to_value(a).unwrap_or_default();
-        let id = turn.call("text_to_video", args);
         let req = VideoJob {
             session_id: asked.session.id.clone(),
             prompt: a.prompt.clone(),
@@ -666,23 +641,47 @@ impl Engine {
             group: Some(turn.invocation.clone()),
         };
         let had_video = p.draft.video_track().is_some_and(|v| !p.draft.t[v].sg.is_empty());
-        let job = match self.submit_video(asked.account, &key, &req).await {
-            Ok(job) => job,
-            Err(e) => {
-                turn.answer(id, "text_to_video", json!({ "error": e.message }));
-                p.done.push(p.say.job_failed(&e.message));
-                return false;
-            }
-        };
         let working = p.say.generating_video();
+        let submit = |key: String| async move { self.submit_video(asked.account, &key, &req).await };
         let Some(out) =
-            self.await_job::<VideoOutput>(asked, &job.client_key, &id, "text_to_video", &working, p, turn).await
+            self.generator_call::<VideoOutput, _>(asked, "text_to_video", a, &working, p, turn, submit).await
         else {
             return false;
         };
-        turn.answer(id, "text_to_video", serde_json::to_value(&out).unwrap_or_default());
         p.done.push(p.say.video_ready(&out.summary, out.duration_ms, out.width, out.height, had_video));
         true
+    }
+
+    /// One generator call of the turn: queued by `submit` with its client key, waited for
+    /// while `working` is reported, answered with its output (or its error, said to the user).
+    #[allow(clippy::too_many_arguments)]
+    async fn generator_call<T, F>(
+        &self,
+        asked: &Asked<'_>,
+        name: &str,
+        args: &impl serde::Serialize,
+        working: &str,
+        p: &mut Progress,
+        turn: &mut Turn,
+        submit: impl FnOnce(String) -> F,
+    ) -> Option<T>
+    where
+        T: serde::de::DeserializeOwned + serde::Serialize,
+        F: std::future::Future<Output = Result<cutroom_store::Job, ApiError>>,
+    {
+        let key = format!("{name}_{}_{}", turn.invocation, turn.calls + 1);
+        let id = turn.call(name, serde_json::to_value(args).unwrap_or_default());
+        let job = match submit(key).await {
+            Ok(job) => job,
+            Err(e) => {
+                turn.answer(id, name, json!({ "error": e.message }));
+                p.done.push(p.say.job_failed(&e.message));
+                return None;
+            }
+        };
+        let out = self.await_job::<T>(asked, &job.client_key, &id, name, working, p, turn).await?;
+        turn.answer(id, name, serde_json::to_value(&out).unwrap_or_default());
+        Some(out)
     }
 
     /// Waits for a generator job, reporting its progress as `working`; its output read as

@@ -2,12 +2,12 @@
 //! configured video model (built-in procedural, or the operator's server) make the clip,
 //! stores it as generated media of the session and puts it on the draft as a new version.
 
+use crate::Engine;
 use crate::generate::{GenFailure, other};
-use crate::{Engine, now};
 use cutroom_api::ApiError;
 use cutroom_process::Cancel;
 use cutroom_scenegen::{Aspect, SceneSpec, VideoRequest, understand};
-use cutroom_store::{Account, Job, NewMedia};
+use cutroom_store::{Account, Job};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
@@ -143,42 +143,14 @@ impl Engine {
             }
             ingest.write(&buf[..n]).await.map_err(other)?;
         }
-        ingest.flush().await.map_err(other)?;
-        let probe = cutroom_media::probe(ingest.path()).map_err(other)?;
-        let (hash, size) = ingest.commit(&self.blobs).await.map_err(other)?;
         let s = &req.spec;
-        let name = format!(
-            "generated-{}-{}.mp4",
-            cutroom_scenegen::spec::name(&s.setting),
-            cutroom_scenegen::spec::name(&s.time)
-        );
-        let rows = self
-            .store
-            .add_media(
-                &[NewMedia {
-                    account_id: account_id.to_string(),
-                    session_id: session_id.to_string(),
-                    blob_hash: hash,
-                    size: size as i64,
-                    name: name.clone(),
-                    source: "generated".into(),
-                    url: None,
-                    kind: "video".into(),
-                    probe: serde_json::to_string(&probe).map_err(other)?,
-                }],
-                now(),
-            )
-            .await
-            .map_err(other)?;
-        let media_id = rows.first().map(|m| m.id.clone()).ok_or_else(|| other("the clip was not stored"))?;
+        let (setting, time) = (cutroom_scenegen::spec::name(&s.setting), cutroom_scenegen::spec::name(&s.time));
+        let name = format!("generated-{setting}-{time}.mp4");
         let meta = serde_json::json!({
             "prompt": s.prompt, "scene": s, "summary": s.summary(), "seed": req.seed,
             "width": req.width, "height": req.height, "fps": req.fps, "backend": backend,
         });
-        self.store
-            .add_generated(account_id, session_id, "video", Some(&media_id), &meta.to_string(), now())
-            .await
-            .map_err(other)?;
+        let media_id = self.keep_generated(account_id, session_id, ingest, &name, ("video", "video"), &meta).await?;
         Ok((media_id, name))
     }
 }

@@ -2,11 +2,11 @@
 //! operator's own model server over HTTP — the request (prompt, scene, length, size) in as
 //! JSON, an MP4 out, checked with ffprobe before it is accepted.
 
-use crate::render::{SceneError, VideoInfo, VideoRequest, render_clip};
+use crate::render::{SceneError, VideoInfo, VideoRequest, render_clip, temp_beside};
 use cutroom_media::stream::StreamOptions;
 use cutroom_media::{MediaError, Quality};
 use cutroom_process::Cancel;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::AsyncWriteExt;
@@ -144,7 +144,8 @@ impl VideoModel for HttpModel {
             return Err(fail(format!("answered {status}: {text}")));
         }
         let tmp = temp_beside(out)?;
-        let mut file = tokio::fs::File::create(&tmp).await.map_err(MediaError::io("writing the model's video"))?;
+        let mut file =
+            tokio::fs::File::create(tmp.path()).await.map_err(MediaError::io("writing the model's video"))?;
         let mut got = 0u64;
         let expected = resp.content_length();
         let result: Result<(), SceneError> = async {
@@ -166,7 +167,7 @@ impl VideoModel for HttpModel {
         }
         .await;
         let checked = result.and_then(|()| {
-            let probe = cutroom_media::probe(&tmp)
+            let probe = cutroom_media::probe(tmp.path())
                 .map_err(|e| fail(format!("answered with something that is not a video ({e})")))?;
             let v = probe
                 .video
@@ -184,29 +185,12 @@ impl VideoModel for HttpModel {
                 ..VideoInfo::default()
             })
         });
-        match checked {
-            Ok(info) => {
-                std::fs::rename(&tmp, out).map_err(MediaError::io("moving the clip into place"))?;
-                progress(1.0);
-                Ok(info)
-            }
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                Err(e)
-            }
-        }
+        // On any failure the temporary file goes with `tmp`.
+        let info = checked?;
+        tmp.persist(out).map_err(|e| MediaError::io("moving the clip into place")(e.error))?;
+        progress(1.0);
+        Ok(info)
     }
-}
-
-fn temp_beside(out: &Path) -> Result<PathBuf, SceneError> {
-    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = tempfile::Builder::new()
-        .prefix(".cutroom-model-")
-        .suffix(".mp4")
-        .tempfile_in(dir)
-        .map_err(MediaError::io("creating the output file"))?;
-    let (_, path) = tmp.keep().map_err(|e| MediaError::io("creating the output file")(e.error))?;
-    Ok(path)
 }
 
 /// The model an operator configured: their server when a URL is set, else the built-in one.

@@ -98,12 +98,7 @@ pub fn render_clip(
     let mut scene = Scene::new(&req.spec, req.width as usize, req.height as usize, req.fps, req.seed);
     let setup = start.elapsed();
     let frames = scene.frames;
-    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = tempfile::Builder::new()
-        .prefix(".cutroom-gen-")
-        .suffix(".mp4")
-        .tempfile_in(dir)
-        .map_err(MediaError::io("creating the output file"))?;
+    let tmp = temp_beside(out)?;
     let writer = FrameWriter::open(tmp.path(), req.width, req.height, req.fps, encode_for(quality), opts)?;
     let mut draw = Duration::ZERO;
     let sent = std::thread::scope(|s| -> Result<(), SceneError> {
@@ -159,6 +154,14 @@ pub fn render_clip(
         total_ms: start.elapsed().as_millis() as u64,
         ..info
     })
+}
+
+/// A temporary file beside `out` (same filesystem, so it can be renamed into place);
+/// removed if dropped.
+pub(crate) fn temp_beside(out: &Path) -> Result<tempfile::NamedTempFile, SceneError> {
+    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tmp = tempfile::Builder::new().prefix(".cutroom-gen-").suffix(".mp4").tempfile_in(dir);
+    Ok(tmp.map_err(MediaError::io("creating the output file"))?)
 }
 
 /// Probes a finished clip and checks its picture against what was drawn.
