@@ -88,7 +88,7 @@ impl Scene {
         };
         let area = (w * h) as f32 / (1920.0 * 1080.0);
         let (count, sprites, colour): (usize, Vec<Image>, [u8; 4]) = match kind {
-            Some(Kind::Rain) => (700, Vec::new(), look.c(look.particle)),
+            Some(Kind::Rain) => (420, Vec::new(), look.c(look.particle)),
             Some(Kind::Snow) => {
                 let c = look.c(look.particle);
                 (450, (1..=5).map(|i| dot(k * (1.2 + i as f32 * 0.9), [c[0], c[1], c[2], 235])).collect(), c)
@@ -151,7 +151,7 @@ impl Scene {
             (curve(w), curve(h))
         });
         let grain = spec.has(Mood::Grain).then(|| {
-            let tile: Vec<i8> = (0..128 * 128).map(|_| rng.random_range(-9i8..=9)).collect();
+            let tile: Vec<i8> = (0..128 * 128).map(|_| rng.random_range(-7i8..=7)).collect();
             // Each row repeated across a frame row (plus room for the offset), one value per channel.
             (0..128)
                 .flat_map(|y| {
@@ -295,7 +295,7 @@ impl Scene {
             Some(Kind::Rain) => {
                 let step = 1.0 / self.fps as f32;
                 for p in &self.particles {
-                    let len = p.v * step * 1.1;
+                    let len = p.v * step * 0.7;
                     let y = (p.y + p.v * t).rem_euclid(h + len) - len * 0.5;
                     let x = (p.x + self.wind * (p.v * t)).rem_euclid(w);
                     out.streak(x - self.wind * len, y - len, x, y, self.particle, p.opacity);
