@@ -455,27 +455,30 @@ fn pace_arg(word: &str) -> Result<f64> {
 /// Where a draft's media ids are found.
 type Resolver = Box<dyn Fn(&str) -> PathBuf>;
 
-pub fn reedit(a: ReeditArgs) -> Result<()> {
-    let t = Instant::now();
-    if let Some(d) = a.duration.filter(|d| !(1.0..=3600.0).contains(d)) {
-        bail!("--duration must be 1–3600 seconds, got {d}");
-    }
+/// A draft (or a finished clip as a one-segment draft) with every media file it uses
+/// analysed (through the analysis cache).
+struct Loaded {
+    draft: Draft,
+    analyses: Vec<(String, cutroom_analysis::Analysis)>,
+    resolve: Resolver,
+}
+
+fn load_analysed(input: &Path) -> Result<Loaded> {
     let cache = cutroom_analysis::Cache::new(cutroom_analysis::Cache::default_dir());
     let opts = cutroom_analysis::Options { cancel: cancel_on_ctrl_c(), ..Default::default() };
     let analyse = |path: &Path| -> Result<cutroom_analysis::Analysis> {
         Ok(cache.analyze(path, &opts).with_context(|| format!("analysing {}", path.display()))?.analysis)
     };
-    let is_draft = a.input.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let base = a.input.parent().map(Path::to_path_buf).unwrap_or_default();
+    let is_draft = input.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let base = input.parent().map(Path::to_path_buf).unwrap_or_default();
     let (draft, resolve): (Draft, Resolver) = if is_draft {
-        let b = base.clone();
-        (read_draft(&a.input)?, Box::new(move |id: &str| b.join(id)))
+        (read_draft(input)?, Box::new(move |id: &str| base.join(id)))
     } else {
-        let analysis = analyse(&a.input)?;
+        let analysis = analyse(input)?;
         if analysis.video.is_none() {
-            bail!("{} has no picture", a.input.display());
+            bail!("{} has no picture", input.display());
         }
-        let input = a.input.clone();
+        let input = input.to_path_buf();
         (cutroom_autoedit::clip_draft("clip", &analysis), Box::new(move |_: &str| input.clone()))
     };
     // The analyses of the footage (and of the music, for its beats).
@@ -486,6 +489,15 @@ pub fn reedit(a: ReeditArgs) -> Result<()> {
             analyses.push((id, an));
         }
     }
+    Ok(Loaded { draft, analyses, resolve })
+}
+
+pub fn reedit(a: ReeditArgs) -> Result<()> {
+    let t = Instant::now();
+    if let Some(d) = a.duration.filter(|d| !(1.0..=3600.0).contains(d)) {
+        bail!("--duration must be 1–3600 seconds, got {d}");
+    }
+    let Loaded { draft, analyses, resolve } = load_analysed(&a.input)?;
     let sources: Vec<cutroom_autoedit::Source<'_>> = analyses
         .iter()
         .map(|(id, an)| cutroom_autoedit::Source { id: id.clone(), analysis: an, has_audio: an.audio.is_some() })
@@ -627,5 +639,72 @@ pub fn generate(a: GenerateArgs) -> Result<()> {
         info.setup_ms as f64 / 1000.0,
         info.draw_ms as f64 / 1000.0,
     );
+    Ok(())
+}
+
+/// Arguments of `cutroom meta`.
+#[derive(clap::Args)]
+pub struct MetaArgs {
+    /// A finished video, or a draft (JSON; its media are found beside it).
+    pub input: PathBuf,
+    /// youtube, tiktok, instagram or bilibili.
+    #[arg(long, default_value = "youtube")]
+    pub platform: String,
+    /// en or zh (default: the hint's language, else English).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Your own words about the video: topic, audience, keywords.
+    #[arg(long)]
+    pub hint: Option<String>,
+    /// The same seed picks the same wording.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Print JSON (`titles`, `description`, `chapters` with `start_ms`/`title`, `tags`, `hashtags`).
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn meta(a: MetaArgs) -> Result<()> {
+    let platform = cutroom_meta::Platform::parse(&a.platform)
+        .with_context(|| format!("unknown platform '{}': use youtube, tiktok, instagram or bilibili", a.platform))?;
+    let lang = match a.lang.as_deref() {
+        None => None,
+        Some("en") => Some(cutroom_meta::Lang::En),
+        Some("zh") => Some(cutroom_meta::Lang::Zh),
+        Some(other) => bail!("unknown language '{other}': use en or zh"),
+    };
+    let Loaded { draft, analyses, resolve } = load_analysed(&a.input)?;
+    let names = analyses
+        .iter()
+        .map(|(id, _)| {
+            let path = resolve(id);
+            (id.clone(), path.file_name().map_or_else(|| id.clone(), |n| n.to_string_lossy().into_owned()))
+        })
+        .collect();
+    let t = Instant::now();
+    let input = cutroom_meta::Input {
+        platform,
+        lang,
+        hint: a.hint.as_deref(),
+        draft: Some(&draft),
+        analyses: analyses.into_iter().collect(),
+        names,
+        captions: Vec::new(),
+        seed: a.seed,
+    };
+    let m = cutroom_meta::generate(&input);
+    let took = t.elapsed();
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&m)?);
+        return Ok(());
+    }
+    println!("Titles:");
+    for (i, title) in m.titles.iter().enumerate() {
+        println!("  {}. {title}", i + 1);
+    }
+    println!("\nDescription:\n{}\n", m.description);
+    println!("Tags: {}", m.tags.join(", "));
+    println!("Hashtags: {}", m.hashtags.join(" "));
+    println!("\n({:?}, written in {:.1} ms)", platform, took.as_secs_f64() * 1000.0);
     Ok(())
 }

@@ -47,6 +47,9 @@ enum Cmd {
     /// Generate a video from a description: the prompt becomes a scene (setting, time of day,
     /// weather, mood, camera) drawn frame by frame, or goes to a configured video model.
     Generate(commands::GenerateArgs),
+    /// Write title options, a description with chapters, tags and hashtags for a video or
+    /// a draft, within a platform's limits.
+    Meta(commands::MetaArgs),
     /// Make a promo from footage: the best shots cut on the beat of new music, reframed,
     /// with a title and a call to action.
     Promo(commands::PromoArgs),
@@ -99,6 +102,7 @@ fn main() -> ExitCode {
         Cmd::Analyze { file, json, cache_dir, no_cache } => commands::analyze(&file, json, cache_dir, no_cache),
         Cmd::Music(args) => commands::music(args),
         Cmd::Generate(args) => commands::generate(args),
+        Cmd::Meta(args) => commands::meta(args),
         Cmd::Promo(args) => commands::promo(args),
         Cmd::Reedit(args) => commands::reedit(args),
         Cmd::Demo { out } => commands::demo(&out),

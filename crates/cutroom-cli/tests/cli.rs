@@ -358,3 +358,29 @@ fn generate_prints_the_scene_and_writes_the_clip() {
     bad(&["--model-url", "ftp://x"], "is not an http(s) URL");
     assert!(!dir.path().join("x.mp4").exists());
 }
+
+#[test]
+fn meta_writes_titles_chapters_and_tags_for_a_clip() {
+    let dir = tempdir();
+    let part = |c: &str, tag: &str| format!("color=c={c}:s=320x180:r=30,trim=duration=12,setpts=PTS-STARTPTS[{tag}]");
+    let graph = format!("{};{};{};[r][g][b]concat=n=3[out0]", part("red", "r"), part("lime", "g"), part("blue", "b"));
+    let clip = fixture("cli-meta-36s.mp4", Some(&graph), None, 36.0);
+    let run_meta = |args: &[&str]| {
+        run(cutroom().env("CUTROOM_CACHE_DIR", dir.path().join("cache")).arg("meta").arg(&clip).args(args))
+    };
+    let r = run_meta(&["--hint", "A colour test card for the Studio Lights review", "--json"]);
+    assert!(r.ok, "{}", r.stderr);
+    let m: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(m["titles"].as_array().unwrap().len() >= 3, "{m}");
+    let starts: Vec<u64> = m["chapters"].as_array().unwrap().iter().map(|c| c["start_ms"].as_u64().unwrap()).collect();
+    assert_eq!(starts.len(), 3, "{m}");
+    assert_eq!(starts[0], 0);
+    assert!(starts[1].abs_diff(12_000) <= 100 && starts[2].abs_diff(24_000) <= 100, "{starts:?}");
+    assert!(m["description"].as_str().unwrap().contains("0:12"), "{m}");
+    let tags = m["tags"].to_string().to_lowercase();
+    assert!(tags.contains("studio") && tags.contains("lights"), "{tags}");
+    let r = run_meta(&["--hint", "彩色测试卡，灯光评测", "--platform", "bilibili"]);
+    assert!(r.ok && r.stdout.contains("灯光"), "{}{}", r.stdout, r.stderr);
+    let r = run_meta(&["--platform", "myspace"]);
+    assert!(!r.ok && r.stderr.contains("unknown platform 'myspace'"), "{}", r.stderr);
+}
