@@ -1038,6 +1038,34 @@ impl Say {
         )
     }
 
+    pub fn writing_metadata(&self) -> String {
+        say!(self, "Writing titles and tags".to_string(), "正在写标题和标签".to_string())
+    }
+
+    /// Metadata was written: the options, how the description opens, what else.
+    pub fn metadata_ready(
+        &self,
+        titles: &[String],
+        opening: &str,
+        chapters: usize,
+        tags: usize,
+        hashtags: &[String],
+    ) -> String {
+        let list: String = titles.iter().enumerate().map(|(i, t)| format!("\n{}. {t}", i + 1)).collect();
+        let tags_line = hashtags.join(" ");
+        say!(
+            self,
+            format!(
+                "Title options:{list}\nThe description opens: “{opening}”{}. {tags} tags; hashtags: {tags_line}. The first title, the description and the tags are on the draft and go into the exported MP4.",
+                if chapters > 0 { format!(" and lists {chapters} chapters") } else { String::new() }
+            ),
+            format!(
+                "标题候选：{list}\n简介开头：“{opening}”{}。{tags}个标签；话题：{tags_line}。第一个标题、简介和标签已写入草稿，导出的MP4会带上它们。",
+                if chapters > 0 { format!("，含{chapters}个章节") } else { String::new() }
+            )
+        )
+    }
+
     pub fn generating_video(&self) -> String {
         say!(self, "Generating the video".to_string(), "正在生成视频".to_string())
     }

@@ -89,7 +89,7 @@ fn bad(e: AutoEditError) -> ApiError {
 impl Engine {
     /// The records of these media (foreign or missing ones left out) once their analyses
     /// are done, waiting for uploads still being analysed.
-    async fn analysed_media(&self, account_id: &str, ids: &[String]) -> HashMap<String, MediaRecord> {
+    pub(crate) async fn analysed_media(&self, account_id: &str, ids: &[String]) -> HashMap<String, MediaRecord> {
         let started = Instant::now();
         let mut out = HashMap::new();
         for id in ids {

@@ -17,7 +17,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// Job kinds the generator workers take.
-pub const GENERATOR_KINDS: [&str; 3] = ["music", "promo", "text_to_video"];
+pub const GENERATOR_KINDS: [&str; 4] = ["music", "promo", "text_to_video", "metadata"];
 
 /// A music job's request (stored with the job, so a requeued job makes the same piece).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -183,6 +183,7 @@ impl Engine {
             "music" => self.music_job(&job).await,
             "promo" => self.promo_job(&job).await,
             "text_to_video" => self.video_job(&job).await,
+            "metadata" => self.metadata_job(&job).await,
             other => Err(GenFailure::Other(format!("unknown generator '{other}'"))),
         };
         let outcome = match result {

@@ -9,6 +9,7 @@ pub mod generate;
 mod ingest;
 mod jobs;
 pub mod llm;
+pub mod metadata;
 mod metrics;
 mod security;
 mod state;

@@ -11,10 +11,13 @@
 
 use crate::autoedit::{PromoJob, PromoOutput};
 use crate::generate::{MusicJob, MusicOutput};
+use crate::metadata::{MetaJob, MetaOutput};
 use crate::video::{VideoJob, VideoOutput};
 use crate::{Attribution, Engine, now, store_error};
 use cutroom_agent::reply::{Say, compose};
-use cutroom_agent::tools::{ExportArgs, MusicArgs, Pace, PromoArgs, Quality, ReeditOrder, TextToVideoArgs};
+use cutroom_agent::tools::{
+    ExportArgs, MetadataArgs, MusicArgs, Pace, Platform, PromoArgs, Quality, ReeditOrder, TextToVideoArgs,
+};
 use cutroom_agent::{Context, Lang, MediaInfo, Plan, PlanInput, ToolCall};
 use cutroom_api::*;
 use cutroom_autoedit::{Order, ReeditRequest};
@@ -479,6 +482,12 @@ impl Engine {
                 self.reload(asked.account, &session.id, p).await;
                 ok
             }
+            ToolCall::Metadata(a) => {
+                p.done.extend(note.map(str::to_string));
+                let ok = self.metadata(asked, a, p, turn).await;
+                self.reload(asked.account, &session.id, p).await;
+                ok
+            }
             ToolCall::TextToVideo(a) => {
                 p.done.extend(note.map(str::to_string));
                 let ok = self.text_to_video(asked, a, p, turn).await;
@@ -649,6 +658,35 @@ impl Engine {
             return false;
         };
         p.done.push(p.say.video_ready(&out.summary, out.duration_ms, out.width, out.height, had_video));
+        true
+    }
+
+    /// Writes metadata for the draft as a job and waits for it.
+    async fn metadata(&self, asked: &Asked<'_>, a: &MetadataArgs, p: &mut Progress, turn: &mut Turn) -> bool {
+        let platform = a.platform.and_then(|x| match x {
+            Platform::Youtube => Some("youtube"),
+            Platform::Tiktok | Platform::Douyin => Some("tiktok"),
+            Platform::Instagram | Platform::Xiaohongshu => Some("instagram"),
+            Platform::Bilibili => Some("bilibili"),
+            Platform::Generic => None,
+        });
+        let req = MetaJob {
+            session_id: asked.session.id.clone(),
+            platform: platform.map(str::to_string),
+            hint: a.hints.clone(),
+            lang: Some(if p.say.0.zh() { "zh" } else { "en" }.to_string()),
+            seed: rand::random::<u32>().into(),
+            group: Some(turn.invocation.clone()),
+        };
+        let working = p.say.writing_metadata();
+        let submit = |key: String| async move { self.submit_metadata(asked.account, &key, &req).await };
+        let Some(out) = self.generator_call::<MetaOutput, _>(asked, "metadata", a, &working, p, turn, submit).await
+        else {
+            return false;
+        };
+        let m = &out.metadata;
+        let opening = m.description.lines().next().unwrap_or_default();
+        p.done.push(p.say.metadata_ready(&m.titles, opening, m.chapters.len(), m.tags.len(), &m.hashtags));
         true
     }
 

@@ -184,3 +184,12 @@ fn the_seed_picks_the_wording() {
     let b = generate(&i);
     assert_ne!(a.titles[0], b.titles[0]);
 }
+
+#[test]
+fn nothing_at_all_still_gives_three_titles() {
+    let m = generate(&Input::default());
+    assert!(m.titles.len() >= 3, "{m:#?}");
+    assert!(validate(&m, 0).is_empty(), "{:?}", validate(&m, 0));
+    let back: Metadata = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+    assert_eq!(back, m);
+}

@@ -6,6 +6,7 @@ mod auth;
 mod autoedit;
 mod concurrency;
 mod media;
+mod metadata;
 mod render;
 mod turns;
 mod video;

@@ -1,0 +1,129 @@
+//! Metadata in the service: a generator job writes title options, a description with
+//! chapters, tags and hashtags for the session's draft (its analyses, text and file names,
+//! the user's hint), keeps them as generated media and sets the draft's title, description
+//! and keywords, so the exported MP4 carries them in its container tags.
+
+use crate::Engine;
+use crate::generate::{GenFailure, other};
+use cutroom_api::ApiError;
+use cutroom_meta::{Input, Lang, Metadata, Platform};
+use cutroom_store::{Account, Job};
+use cutroom_timeline::{EditOp, Ms, Segment, Track, TrackType};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A metadata job's request.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct MetaJob {
+    pub session_id: String,
+    /// `youtube`, `tiktok`, `instagram` or `bilibili` (default YouTube).
+    pub platform: Option<String>,
+    /// The user's own words about the video.
+    pub hint: Option<String>,
+    /// `en` or `zh`; none: the hint's language.
+    pub lang: Option<String>,
+    pub seed: u64,
+    /// The agent turn that asked.
+    pub group: Option<String>,
+}
+
+/// What a metadata job wrote.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MetaOutput {
+    #[serde(flatten)]
+    pub metadata: Metadata,
+    /// The draft version carrying the title, description and keywords.
+    pub version: i64,
+}
+
+impl MetaJob {
+    fn platform(&self) -> Result<Platform, ApiError> {
+        match self.platform.as_deref() {
+            None => Ok(Platform::YouTube),
+            Some(p) => Platform::parse(p).ok_or_else(|| {
+                ApiError::bad_request(format!("unknown platform '{p}': use youtube, tiktok, instagram or bilibili"))
+            }),
+        }
+    }
+}
+
+impl Engine {
+    /// Queues a metadata job. `key` is the client key (idempotent).
+    pub async fn submit_metadata(&self, account: &Account, key: &str, req: &MetaJob) -> Result<Job, ApiError> {
+        req.platform()?;
+        if req.hint.as_ref().is_some_and(|h| h.len() > 20_000) {
+            return Err(ApiError::bad_request("the hint must be under 20,000 bytes"));
+        }
+        self.enqueue_generator(account, key, &req.session_id, "metadata", req).await
+    }
+
+    pub(crate) async fn metadata_job(&self, job: &Job) -> Result<String, GenFailure> {
+        let req: MetaJob = serde_json::from_str(&job.request).map_err(other)?;
+        let session = self.store.session(&job.account_id, &req.session_id).await.map_err(other)?;
+        let mut draft = self.current_draft(&session).await.map_err(|e| other(e.message))?;
+        let empty = draft.video_track().is_none_or(|v| draft.t[v].sg.is_empty());
+        let uploads: Vec<String> = if empty {
+            // Nothing edited yet: the session's uploaded clips, one after another.
+            let all = self.store.session_media(&job.account_id, &session.id).await.map_err(other)?;
+            all.into_iter().filter(|m| m.source != "generated" && m.kind == "video").map(|m| m.id).collect()
+        } else {
+            Vec::new()
+        };
+        let ids: Vec<String> =
+            draft.t.iter().flat_map(|t| &t.sg).filter_map(|s| s.src.clone()).chain(uploads.clone()).collect();
+        let media = self.analysed_media(&job.account_id, &ids).await;
+        if empty {
+            let mut track = Track::new(TrackType::Video);
+            let mut at = 0;
+            for id in &uploads {
+                let len = media.get(id).and_then(|m| serde_json::from_str::<cutroom_media::Probe>(&m.probe).ok());
+                let Some(d) = len.and_then(|p| p.duration).map(|d| d.0).filter(|d| *d > 0) else { continue };
+                track.sg.push(Segment::media(id.clone(), Ms(at), Ms(d)));
+                at += d;
+            }
+            draft.t.insert(0, track);
+        }
+        let analyses = media
+            .iter()
+            .filter_map(|(id, m)| Some((id.clone(), serde_json::from_str(m.analysis.as_deref()?).ok()?)))
+            .collect();
+        let names: HashMap<String, String> = media.iter().map(|(id, m)| (id.clone(), m.name.clone())).collect();
+        let input = Input {
+            platform: req.platform().map_err(|e| other(e.message))?,
+            lang: match req.lang.as_deref() {
+                Some("zh") => Some(Lang::Zh),
+                Some("en") => Some(Lang::En),
+                _ => None,
+            },
+            hint: req.hint.as_deref(),
+            draft: Some(&draft),
+            analyses,
+            names,
+            captions: Vec::new(),
+            seed: req.seed,
+        };
+        let m = cutroom_meta::generate(&input);
+        self.store
+            .add_generated(
+                &job.account_id,
+                &session.id,
+                "metadata",
+                None,
+                &serde_json::to_string(&m).map_err(other)?,
+                crate::now(),
+            )
+            .await
+            .map_err(other)?;
+        let ops = vec![
+            EditOp::SetMeta { key: "title".into(), value: m.titles.first().map(|t| t.clone().into()) },
+            EditOp::SetMeta { key: "description".into(), value: Some(m.description.clone().into()) },
+            EditOp::SetMeta { key: "keywords".into(), value: Some(m.tags.clone().into()) },
+            EditOp::SetMeta { key: "comment".into(), value: Some(m.hashtags.join(" ").into()) },
+        ];
+        let version = self
+            .place(&job.account_id, &session.id, req.group.as_deref(), "metadata", |_| ops.clone())
+            .await
+            .map_err(|e| other(e.message))?;
+        serde_json::to_string(&MetaOutput { metadata: m, version }).map_err(other)
+    }
+}
