@@ -37,7 +37,8 @@ fn floor_run(out: &std::path::Path, w: u32, h: u32, frames: u64) -> f64 {
 
 fn main() {
     let runs: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(3).max(1);
-    let dir = tempfile_dir();
+    let work = cutroom_testkit::tempdir();
+    let dir = work.path().to_path_buf();
     let spec = understand(PROMPT).with_overrides(None, Some(Aspect::Portrait));
     let req = VideoRequest::new(spec, 1080, 1);
     let frames = (req.spec.duration_ms * 30).div_ceil(1000);
@@ -79,15 +80,8 @@ fn main() {
             info.total_ms as f64 / 1000.0 / f
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn verdict(ok: bool) -> &'static str {
     if ok { "ok" } else { "MISSED" }
-}
-
-fn tempfile_dir() -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("cutroom-bench-generate-{}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("a work folder");
-    d
 }

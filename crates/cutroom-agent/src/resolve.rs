@@ -73,7 +73,6 @@ fn needs_clips(i: &Intent) -> bool {
             | Intent::Help
             | Intent::Promo(_)
             | Intent::TextToVideo(_)
-            | Intent::Metadata(_)
             | Intent::Ask(_)
     )
 }

@@ -61,13 +61,15 @@ pub fn render(a: RenderArgs) -> Result<()> {
     run_render(&draft, |id| base.join(id), &settings, &a.output)
 }
 
+/// A 0–1000 progress bar for `what` (drawn only on a terminal).
+fn progress_bar(what: &str) -> ProgressBar {
+    let template = format!("{{spinner}} {what} [{{bar:40}}] {{percent:>3}}% {{elapsed}} (eta {{eta}})");
+    ProgressBar::new(1000).with_style(ProgressStyle::with_template(&template).expect("template").progress_chars("=> "))
+}
+
 fn run_render(draft: &Draft, resolve: impl Fn(&str) -> PathBuf, settings: &RenderSettings, out: &Path) -> Result<()> {
     let media = load_media(draft, resolve)?;
-    let bar = ProgressBar::new(1000).with_style(
-        ProgressStyle::with_template("{spinner} rendering [{bar:40}] {percent:>3}% {elapsed} (eta {eta})")
-            .expect("template")
-            .progress_chars("=> "),
-    );
+    let bar = progress_bar("rendering");
     let cancel = cancel_on_ctrl_c();
     let mut last_logged = -1i64;
     let mut progress = |p: f64| {
@@ -610,11 +612,7 @@ pub fn generate(a: GenerateArgs) -> Result<()> {
     }
     let url = a.model_url.or_else(|| std::env::var("CUTROOM_VIDEO_MODEL_URL").ok());
     let model = cutroom_scenegen::configured(url.as_deref(), std::time::Duration::from_secs(1800))?;
-    let bar = ProgressBar::new(1000).with_style(
-        ProgressStyle::with_template("{spinner} generating [{bar:40}] {percent:>3}% {elapsed} (eta {eta})")
-            .expect("template")
-            .progress_chars("=> "),
-    );
+    let bar = progress_bar("generating");
     let cancel = cancel_on_ctrl_c();
     let b = bar.clone();
     let progress: cutroom_scenegen::Progress = std::sync::Arc::new(move |p| b.set_position((p * 1000.0) as u64));

@@ -8,7 +8,7 @@ use crate::generate::{GenFailure, other};
 use cutroom_api::ApiError;
 use cutroom_meta::{Input, Lang, Metadata, Platform};
 use cutroom_store::{Account, Job};
-use cutroom_timeline::{EditOp, Ms, Segment, Track, TrackType};
+use cutroom_timeline::EditOp;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -60,29 +60,9 @@ impl Engine {
     pub(crate) async fn metadata_job(&self, job: &Job) -> Result<String, GenFailure> {
         let req: MetaJob = serde_json::from_str(&job.request).map_err(other)?;
         let session = self.store.session(&job.account_id, &req.session_id).await.map_err(other)?;
-        let mut draft = self.current_draft(&session).await.map_err(|e| other(e.message))?;
-        let empty = draft.video_track().is_none_or(|v| draft.t[v].sg.is_empty());
-        let uploads: Vec<String> = if empty {
-            // Nothing edited yet: the session's uploaded clips, one after another.
-            let all = self.store.session_media(&job.account_id, &session.id).await.map_err(other)?;
-            all.into_iter().filter(|m| m.source != "generated" && m.kind == "video").map(|m| m.id).collect()
-        } else {
-            Vec::new()
-        };
-        let ids: Vec<String> =
-            draft.t.iter().flat_map(|t| &t.sg).filter_map(|s| s.src.clone()).chain(uploads.clone()).collect();
+        let draft = self.current_draft(&session).await.map_err(|e| other(e.message))?;
+        let ids: Vec<String> = draft.t.iter().flat_map(|t| &t.sg).filter_map(|s| s.src.clone()).collect();
         let media = self.analysed_media(&job.account_id, &ids).await;
-        if empty {
-            let mut track = Track::new(TrackType::Video);
-            let mut at = 0;
-            for id in &uploads {
-                let len = media.get(id).and_then(|m| serde_json::from_str::<cutroom_media::Probe>(&m.probe).ok());
-                let Some(d) = len.and_then(|p| p.duration).map(|d| d.0).filter(|d| *d > 0) else { continue };
-                track.sg.push(Segment::media(id.clone(), Ms(at), Ms(d)));
-                at += d;
-            }
-            draft.t.insert(0, track);
-        }
         let analyses = media
             .iter()
             .filter_map(|(id, m)| Some((id.clone(), serde_json::from_str(m.analysis.as_deref()?).ok()?)))

@@ -471,26 +471,19 @@ impl Engine {
                 p.done.push(text);
                 true
             }
-            ToolCall::Music(a) => {
-                let ok = self.music(asked, a, p, turn).await;
-                self.reload(asked.account, &session.id, p).await;
-                ok
-            }
-            ToolCall::Promo(a) => {
-                p.done.extend(note.map(str::to_string));
-                let ok = self.promo(asked, a, p, turn).await;
-                self.reload(asked.account, &session.id, p).await;
-                ok
-            }
-            ToolCall::Metadata(a) => {
-                p.done.extend(note.map(str::to_string));
-                let ok = self.metadata(asked, a, p, turn).await;
-                self.reload(asked.account, &session.id, p).await;
-                ok
-            }
-            ToolCall::TextToVideo(a) => {
-                p.done.extend(note.map(str::to_string));
-                let ok = self.text_to_video(asked, a, p, turn).await;
+            ToolCall::Music(_) | ToolCall::Promo(_) | ToolCall::Metadata(_) | ToolCall::TextToVideo(_) => {
+                // A generator job: the note first (music says what it made instead), then
+                // the draft the job saved.
+                if !matches!(call, ToolCall::Music(_)) {
+                    p.done.extend(note.map(str::to_string));
+                }
+                let ok = match call {
+                    ToolCall::Music(a) => self.music(asked, a, p, turn).await,
+                    ToolCall::Promo(a) => self.promo(asked, a, p, turn).await,
+                    ToolCall::Metadata(a) => self.metadata(asked, a, p, turn).await,
+                    ToolCall::TextToVideo(a) => self.text_to_video(asked, a, p, turn).await,
+                    _ => unreachable!("matched above"),
+                };
                 self.reload(asked.account, &session.id, p).await;
                 ok
             }

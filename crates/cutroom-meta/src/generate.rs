@@ -116,6 +116,8 @@ const STOP_EN: &[&str] = &[
     "more",
 ];
 
+/// A Han character (Chinese punctuation and full-width forms are separators here, so the
+/// wider `cutroom_media::plan::text::is_cjk` does not fit).
 fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
 }

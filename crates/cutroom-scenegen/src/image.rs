@@ -84,21 +84,6 @@ impl Image {
         self.px[y * self.w + x]
     }
 
-    /// Every pixel through `f` (unpremultiplied colour in, out; alpha kept).
-    pub fn map_colours(&mut self, f: impl Fn([f32; 3]) -> [f32; 3]) {
-        for p in &mut self.px {
-            let a = p[3];
-            if a == 0 {
-                continue;
-            }
-            let af = f32::from(a) / 255.0;
-            let c = f([p[0] as f32 / 255.0 / af, p[1] as f32 / 255.0 / af, p[2] as f32 / 255.0 / af]);
-            for k in 0..3 {
-                p[k] = (c[k].clamp(0.0, 1.0) * af * 255.0 + 0.5) as u8;
-            }
-        }
-    }
-
     /// Copies `src` (opaque, at least as large) into self, its column `sx` at column 0 and
     /// its row `sy` at row 0; only rows for which `rows(y)` holds.
     pub fn copy_from(&mut self, src: &Image, sx: usize, sy: usize, rows: impl Fn(usize) -> bool) {

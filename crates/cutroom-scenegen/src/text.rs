@@ -2,8 +2,9 @@
 //! (Noto Sans CJK for Chinese), white with a soft shadow, fitted to the frame's width.
 
 use crate::image::{Image, mul255};
-use ab_glyph::{Font, FontVec, PxScale, ScaleFont, point};
+use ab_glyph::{Font, PxScale, ScaleFont, point};
 use cutroom_media::FontBook;
+use cutroom_media::plan::Fonts;
 use cutroom_media::plan::text::is_cjk;
 
 /// The text as an image no wider than `max_w`, at most `size` px tall per line; `None` when
@@ -13,8 +14,11 @@ pub fn text_image(text: &str, max_w: f32, size: f32) -> Option<Image> {
     if text.is_empty() {
         return None;
     }
-    let font = FontBook::system().load("DejaVu Sans", true, text.chars().any(is_cjk))?;
-    let width = |px: f32| line_width(&font, text, px);
+    let book = FontBook::system();
+    let cjk = text.chars().any(is_cjk);
+    let font = book.load("DejaVu Sans", true, cjk)?;
+    let face = book.face("DejaVu Sans", true, cjk).path;
+    let width = |px: f32| book.width(&face, f64::from(px), text) as f32;
     let size = if width(size) > max_w { size * max_w / width(size) } else { size }.max(6.0);
     let scaled = font.as_scaled(PxScale::from(size));
     let pad = (size * 0.2).ceil() as usize;
@@ -58,21 +62,6 @@ pub fn text_image(text: &str, max_w: f32, size: f32) -> Option<Image> {
     }
     img.measure();
     Some(img)
-}
-
-fn line_width(font: &FontVec, text: &str, size: f32) -> f32 {
-    let scaled = font.as_scaled(PxScale::from(size));
-    let mut prev = None;
-    let mut x = 0.0;
-    for c in text.chars().filter(|c| !c.is_control()) {
-        let id = font.glyph_id(c);
-        if let Some(p) = prev {
-            x += scaled.kern(p, id);
-        }
-        x += scaled.h_advance(id);
-        prev = Some(id);
-    }
-    x
 }
 
 /// Two box-blur passes of radius `r` each way.

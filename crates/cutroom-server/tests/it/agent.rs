@@ -33,6 +33,28 @@ fn check_events(events: &[Value]) -> String {
     reply
 }
 
+/// The turn's closing text.
+pub fn last_text(events: &[Value]) -> String {
+    events.last().and_then(text).unwrap_or_default().to_string()
+}
+
+/// The segments of the state's video track.
+pub fn video(st: &Value) -> Vec<Value> {
+    let tracks = st["state"]["draft"]["t"].as_array().unwrap();
+    tracks.iter().find(|t| t["tt"] == 0).map_or(Vec::new(), |v| v["sg"].as_array().unwrap().clone())
+}
+
+/// Asks for an export with `message` and downloads the file from the reply's link as `name`.
+pub async fn export(s: &Server, t: &str, sid: &str, message: &str, name: &str) -> std::path::PathBuf {
+    let ev = s.say(t, sid, message).await;
+    let reply = last_text(&ev);
+    let url = reply.split_whitespace().find(|w| w.starts_with("http")).expect("a download link").to_string();
+    let body = reqwest::get(&url).await.unwrap().bytes().await.unwrap();
+    let out = s.dir.path().join(name);
+    std::fs::write(&out, &body).unwrap();
+    out
+}
+
 pub fn calls(events: &[Value]) -> Vec<String> {
     events.iter().filter_map(|e| e["content"]["parts"][0]["functionCall"]["name"].as_str().map(String::from)).collect()
 }

@@ -2,30 +2,11 @@
 //! the whole made 10 s (checked in the exported file's frames), dead air removed, and a
 //! promo from two uploads (9:16, the title at the start, music cut on its beat).
 
-use super::agent::{calls, text};
+use super::agent::{calls, export, last_text, video};
 use super::*;
-
-fn last_text(events: &[Value]) -> String {
-    events.last().and_then(text).unwrap_or_default().to_string()
-}
-
-fn video(st: &Value) -> Vec<Value> {
-    let tracks = st["state"]["draft"]["t"].as_array().unwrap();
-    tracks.iter().find(|t| t["tt"] == 0).map_or(Vec::new(), |v| v["sg"].as_array().unwrap().clone())
-}
 
 fn end_ms(st: &Value) -> u64 {
     video(st).iter().map(|s| s["start"].as_u64().unwrap_or(0) + s["d"].as_u64().unwrap()).max().unwrap_or(0)
-}
-
-async fn export(s: &Server, t: &str, sid: &str, name: &str) -> std::path::PathBuf {
-    let ev = s.say(t, sid, "export 720p").await;
-    let reply = last_text(&ev);
-    let url = reply.split_whitespace().find(|w| w.starts_with("http")).expect("a download link").to_string();
-    let body = reqwest::get(&url).await.unwrap().bytes().await.unwrap();
-    let out = s.dir.path().join(name);
-    std::fs::write(&out, &body).unwrap();
-    out
 }
 
 #[tokio::test]
@@ -58,7 +39,7 @@ async fn a_finished_clip_reversed_then_made_10_s() {
     let st = s.state(&t, &sid).await;
     assert_eq!(end_ms(&st), 10_000, "{reply}");
 
-    let out = export(&s, &t, &sid, "reversed.mp4").await;
+    let out = export(&s, &t, &sid, "export 720p", "reversed.mp4").await;
     let p = cutroom_media::probe(&out).unwrap();
     assert!(p.duration.unwrap().0.abs_diff(10_000) <= 50, "{:?}", p.duration);
     let colour = |secs: f64| {
@@ -145,7 +126,7 @@ async fn a_promo_from_two_uploads() {
         .collect();
     let on_beat = cuts.iter().filter(|c| beats.iter().any(|b| b.abs_diff(**c) <= 50)).count();
     assert!(!cuts.is_empty() && on_beat * 10 >= cuts.len() * 8, "{on_beat} of {cuts:?} on the beat");
-    let out = export(&s, &t, &sid, "promo.mp4").await;
+    let out = export(&s, &t, &sid, "export 720p", "promo.mp4").await;
     let p = cutroom_media::probe(&out).unwrap();
     let pv = p.video.as_ref().unwrap();
     assert_eq!((pv.display_width, pv.display_height), (720, 1280));

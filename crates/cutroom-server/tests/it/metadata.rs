@@ -2,12 +2,8 @@
 //! an uploaded clip, kept as generated media, set on the draft and carried in the exported
 //! MP4's container tags; in Chinese for a Chinese request.
 
-use super::agent::{calls, text};
+use super::agent::{calls, export, last_text};
 use super::*;
-
-fn last_text(events: &[Value]) -> String {
-    events.last().and_then(text).unwrap_or_default().to_string()
-}
 
 #[tokio::test]
 async fn titles_and_tags_land_in_the_draft_and_the_exported_file() {
@@ -32,11 +28,7 @@ async fn titles_and_tags_land_in_the_draft_and_the_exported_file() {
     assert!(generated.contains("metadata") && generated.contains("chapters"), "{generated}");
     assert_eq!(s.balance(&t).await["available"], json!(98));
 
-    let ev = s.say(&t, &sid, "export 360p").await;
-    let reply = last_text(&ev);
-    let url = reply.split_whitespace().find(|w| w.starts_with("http")).expect("a download link").to_string();
-    let out = s.dir.path().join("meta.mp4");
-    std::fs::write(&out, reqwest::get(&url).await.unwrap().bytes().await.unwrap()).unwrap();
+    let out = export(&s, &t, &sid, "export 360p", "meta.mp4").await;
     let probe = cutroom_process::Command::tool(cutroom_process::Tool::Ffprobe)
         .unwrap()
         .args(["-v", "error", "-show_entries", "format_tags", "-of", "json"])

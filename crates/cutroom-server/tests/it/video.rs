@@ -2,18 +2,9 @@
 //! timeline (its scene visible in the exported file), and an operator's model server makes
 //! the clip when one is configured — its failure is reported and costs nothing.
 
-use super::agent::{calls, text};
+use super::agent::{calls, export, last_text, video};
 use super::*;
 use std::sync::Mutex;
-
-fn last_text(events: &[Value]) -> String {
-    events.last().and_then(text).unwrap_or_default().to_string()
-}
-
-fn video(st: &Value) -> Vec<Value> {
-    let tracks = st["state"]["draft"]["t"].as_array().unwrap();
-    tracks.iter().find(|t| t["tt"] == 0).map_or(Vec::new(), |v| v["sg"].as_array().unwrap().clone())
-}
 
 #[tokio::test]
 async fn a_sentence_becomes_a_clip_on_the_timeline() {
@@ -40,11 +31,7 @@ async fn a_sentence_becomes_a_clip_on_the_timeline() {
     // The price was charged once the clip was made.
     assert_eq!(s.balance(&t).await["available"], json!(90));
 
-    let ev = s.say(&t, &sid, "export 360p").await;
-    let reply = last_text(&ev);
-    let url = reply.split_whitespace().find(|w| w.starts_with("http")).expect("a download link").to_string();
-    let out = s.dir.path().join("city.mp4");
-    std::fs::write(&out, reqwest::get(&url).await.unwrap().bytes().await.unwrap()).unwrap();
+    let out = export(&s, &t, &sid, "export 360p", "city.mp4").await;
     let p = cutroom_media::probe(&out).unwrap();
     assert!(p.duration.unwrap().0.abs_diff(3000) <= 50, "{:?}", p.duration);
     let f = cutroom_testkit::frame_at(&out, 1.5);
