@@ -1066,6 +1066,15 @@ impl Say {
         )
     }
 
+    /// The configured language model's metadata was not used, and why.
+    pub fn writer_fallback(&self, why: &str) -> String {
+        say!(
+            self,
+            format!("(The language model was unavailable — {why} — so the built-in writer wrote this.)"),
+            format!("（语言模型暂不可用：{why}，本次由内置写作器完成。）")
+        )
+    }
+
     pub fn generating_video(&self) -> String {
         say!(self, "Generating the video".to_string(), "正在生成视频".to_string())
     }

@@ -654,6 +654,9 @@ pub struct MetaArgs {
     /// Your own words about the video: topic, audience, keywords.
     #[arg(long)]
     pub hint: Option<String>,
+    /// Subtitles of the video (SRT or WebVTT): their words count as what is said.
+    #[arg(long, value_name = "FILE")]
+    pub captions: Option<PathBuf>,
     /// The same seed picks the same wording.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -671,6 +674,15 @@ pub fn meta(a: MetaArgs) -> Result<()> {
         Some("zh") => Some(cutroom_meta::Lang::Zh),
         Some(other) => bail!("unknown language '{other}': use en or zh"),
     };
+    let captions = match &a.captions {
+        None => Vec::new(),
+        Some(path) => {
+            let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            cutroom_meta::captions::parse(&bytes)
+                .with_context(|| format!("{} is not an SRT or WebVTT subtitle file", path.display()))?
+                .lines()
+        }
+    };
     let Loaded { draft, analyses, resolve } = load_analysed(&a.input)?;
     let names = analyses
         .iter()
@@ -687,7 +699,7 @@ pub fn meta(a: MetaArgs) -> Result<()> {
         draft: Some(&draft),
         analyses: analyses.into_iter().collect(),
         names,
-        captions: Vec::new(),
+        captions,
         seed: a.seed,
     };
     let m = cutroom_meta::generate(&input);

@@ -383,4 +383,12 @@ fn meta_writes_titles_chapters_and_tags_for_a_clip() {
     assert!(r.ok && r.stdout.contains("灯光"), "{}{}", r.stdout, r.stderr);
     let r = run_meta(&["--platform", "myspace"]);
     assert!(!r.ok && r.stderr.contains("unknown platform 'myspace'"), "{}", r.stderr);
+    // Subtitles count as what is said; a file that is not one is refused.
+    let vtt = dir.path().join("talk.vtt");
+    std::fs::write(&vtt, "WEBVTT\n\n00:01.000 --> 00:04.000\nOur lighthouse keeper climbs the lighthouse stairs\n")
+        .unwrap();
+    let r = run_meta(&["--captions", vtt.to_str().unwrap(), "--json"]);
+    assert!(r.ok && r.stdout.to_lowercase().contains("lighthouse"), "{}{}", r.stdout, r.stderr);
+    let r = run_meta(&["--captions", clip.to_str().unwrap()]);
+    assert!(!r.ok && r.stderr.contains("not an SRT or WebVTT subtitle file"), "{}", r.stderr);
 }

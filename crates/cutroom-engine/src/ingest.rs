@@ -7,14 +7,15 @@ use crate::Engine;
 use bytes::Bytes;
 use cutroom_api::{ApiError, ErrorCode};
 use cutroom_media::Probe;
+use cutroom_meta::captions::{self, Captions};
 use cutroom_store::{Ingest, IngestError};
 use futures_util::{Stream, StreamExt};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The file types cutroom accepts.
-pub const ACCEPTED: &str = "mp4, mov, avi, webm, mkv, jpg, png, gif, webp, mp3, wav, m4a, aac";
+/// The file types cutroom accepts (subtitles are read for their text, e.g. by metadata).
+pub const ACCEPTED: &str = "mp4, mov, avi, webm, mkv, jpg, png, gif, webp, mp3, wav, m4a, aac, srt, vtt";
 
 /// ffprobe format names of the accepted types.
 const FORMATS: &[&str] = &[
@@ -38,8 +39,16 @@ const FORMATS: &[&str] = &[
 pub struct Received {
     pub ingest: Ingest,
     pub name: String,
-    pub probe: Probe,
+    pub content: Content,
     pub url: Option<String>,
+}
+
+/// What a received file turned out to be.
+pub enum Content {
+    /// Video, a still or sound, as ffprobe saw it.
+    Media(Probe),
+    /// A subtitle file, read.
+    Captions(Captions),
 }
 
 pub(crate) fn unsupported(detail: &str) -> ApiError {
@@ -81,6 +90,13 @@ impl Engine {
         self.metrics.upload_bytes.inc_by(ingest.size());
         ingest.flush().await.map_err(|e| ApiError::internal(format!("storing an upload: {e}")))?;
         let path = ingest.path().to_path_buf();
+        if ingest.size() <= captions::MAX_BYTES as u64 {
+            let bytes =
+                tokio::fs::read(&path).await.map_err(|e| ApiError::internal(format!("reading an upload: {e}")))?;
+            if let Some(c) = captions::parse(&bytes) {
+                return Ok(Received { ingest, name: clean_name(name), content: Content::Captions(c), url });
+            }
+        }
         let probe = tokio::task::spawn_blocking(move || cutroom_media::probe(&path))
             .await
             .map_err(|e| ApiError::internal(e.to_string()))?
@@ -94,7 +110,7 @@ impl Engine {
         if !probe.format.split(',').any(|f| FORMATS.contains(&f.trim())) {
             return Err(unsupported(&format!("{} content", probe.format)));
         }
-        Ok(Received { ingest, name: clean_name(name), probe, url })
+        Ok(Received { ingest, name: clean_name(name), content: Content::Media(probe), url })
     }
 
     /// Fetches a URL upload with the same limits.

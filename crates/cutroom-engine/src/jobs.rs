@@ -400,19 +400,35 @@ impl Engine {
                 continue;
             };
             let path = self.blobs.path(&media.blob_hash);
-            let cache = cutroom_analysis::Cache::new(self.analysis_dir());
-            let result =
-                tokio::task::spawn_blocking(move || cache.analyze(&path, &cutroom_analysis::Options::default())).await;
-            let (status, body) = match result {
-                Ok(Ok(done)) => ("ready", serde_json::to_string(&done.analysis).ok()),
-                Ok(Err(e)) => ("failed", Some(serde_json::json!({ "error": e.to_string() }).to_string())),
-                Err(e) => ("failed", Some(serde_json::json!({ "error": e.to_string() }).to_string())),
+            let (status, body) = if media.kind == crate::state::CAPTIONS {
+                // A subtitle file's analysis is its cues.
+                match tokio::fs::read(&path).await.ok().and_then(|b| cutroom_meta::captions::parse(&b)) {
+                    Some(c) => ("ready", serde_json::to_string(&c).ok()),
+                    None => {
+                        ("failed", Some(serde_json::json!({ "error": "the subtitles could not be read" }).to_string()))
+                    }
+                }
+            } else {
+                self.analyse_file(path).await
             };
             if let Err(e) = self.store.set_analysis(&media.id, status, body.as_deref()).await {
                 tracing::error!(media = %media.id, "recording an analysis: {e}");
             }
             self.metrics.jobs.get_or_create(&crate::JobLabels { kind: "analysis".into(), status: status.into() }).inc();
             self.work.analysing.lock().unwrap_or_else(|e| e.into_inner()).remove(&media.id);
+        }
+    }
+
+    /// Analyses a media file: the status and the analysis (or the error) as JSON.
+    async fn analyse_file(&self, path: std::path::PathBuf) -> (&'static str, Option<String>) {
+        let cache = cutroom_analysis::Cache::new(self.analysis_dir());
+        let result =
+            tokio::task::spawn_blocking(move || cache.analyze(&path, &cutroom_analysis::Options::default())).await;
+        let failed = |e: String| ("failed", Some(serde_json::json!({ "error": e }).to_string()));
+        match result {
+            Ok(Ok(done)) => ("ready", serde_json::to_string(&done.analysis).ok()),
+            Ok(Err(e)) => failed(e.to_string()),
+            Err(e) => failed(e.to_string()),
         }
     }
 }

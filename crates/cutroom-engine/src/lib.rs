@@ -17,7 +17,7 @@ mod turn;
 pub mod video;
 
 pub use config::{Config, ConfigError, Credits, ENV, Prices};
-pub use ingest::{ACCEPTED, Received, clean_name, is_public};
+pub use ingest::{ACCEPTED, Content, Received, clean_name, is_public};
 pub use metrics::{JobLabels, KindLabel, Metrics, RouteLabels, RouteOnly, StreamGuard};
 pub use security::{Signer, new_token, token_hash};
 
@@ -221,9 +221,14 @@ impl Engine {
     ) -> Result<UploadData, ApiError> {
         let mut new = Vec::with_capacity(files.len());
         for f in files {
-            let kind =
-                serde_json::to_value(f.probe.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-            let probe = serde_json::to_string(&f.probe).map_err(|e| ApiError::internal(e.to_string()))?;
+            let (kind, probe) = match &f.content {
+                Content::Media(p) => (
+                    serde_json::to_value(p.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+                    serde_json::to_string(p),
+                ),
+                Content::Captions(c) => (state::CAPTIONS.to_string(), serde_json::to_string(&state::captions_facts(c))),
+            };
+            let probe = probe.map_err(|e| ApiError::internal(e.to_string()))?;
             let (hash, size) = f
                 .ingest
                 .commit(&self.blobs)

@@ -1,5 +1,5 @@
-//! The optional language-model planner: an OpenAI-compatible chat-completions endpoint
-//! offered the agent's tools as functions. Its calls are checked like the built-in
+//! The optional language model: an OpenAI-compatible chat-completions endpoint offered the
+//! agent's tools as functions (and asked for JSON by the metadata writer). Its calls are checked like the built-in
 //! planner's (types, ranges, every edit tried on a copy of the draft); whenever the model
 //! fails, the built-in planner answers instead and the reply says why.
 
@@ -40,8 +40,6 @@ impl LlmPlanner {
 
     /// Asks the model; any failure is an Err with a short reason (for a note to the user).
     pub async fn plan(&self, input: &PlanInput<'_>) -> Result<Plan, String> {
-        let client = self.client.as_ref().ok_or("the HTTP client could not be set up")?;
-        let url = self.url();
         let body = json!({
             "model": self.config.llm_model,
             "messages": [
@@ -52,6 +50,29 @@ impl LlmPlanner {
             "tool_choice": "auto",
             "temperature": 0,
         });
+        read_answer(input, &self.chat(body).await?)
+    }
+
+    /// Asks the model for a JSON object (the metadata writer); the answer's text.
+    pub async fn write_json(&self, system: &str, user: &str) -> Result<String, String> {
+        let body = json!({
+            "model": self.config.llm_model,
+            "messages": [
+                {"role": "system", "content": system},
+                {"role": "user", "content": user},
+            ],
+            "response_format": {"type": "json_object"},
+            "temperature": 0.7,
+        });
+        let answer = self.chat(body).await?;
+        let text = answer.pointer("/choices/0/message/content").map(content_text).unwrap_or_default();
+        if text.is_empty() { Err("the model answered with nothing".into()) } else { Ok(text) }
+    }
+
+    /// One chat-completions request; the answer's JSON, or why there is none.
+    async fn chat(&self, body: Value) -> Result<Value, String> {
+        let client = self.client.as_ref().ok_or("the HTTP client could not be set up")?;
+        let url = self.url();
         let mut request = client.post(&url).json(&body);
         if let Some(key) = self.config.llm_api_key.as_deref().filter(|k| !k.is_empty()) {
             request = request.bearer_auth(key);
@@ -71,10 +92,9 @@ impl LlmPlanner {
         if !status.is_success() {
             return Err(format!("the model at {url} returned status {}", status.as_u16()));
         }
-        let answer: Value = response.json().await.map_err(|e| {
+        response.json().await.map_err(|e| {
             if e.is_timeout() { failed(e) } else { format!("the model at {url} did not return valid JSON") }
-        })?;
-        read_answer(input, &answer)
+        })
     }
 }
 

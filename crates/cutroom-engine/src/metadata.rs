@@ -1,6 +1,8 @@
 //! Metadata in the service: a generator job writes title options, a description with
-//! chapters, tags and hashtags for the session's draft (its analyses, text and file names,
-//! the user's hint), keeps them as generated media and sets the draft's title, description
+//! chapters, tags and hashtags for the session's draft (its analyses, text, file names and
+//! uploaded subtitles, the user's hint) — with the configured language model when there is
+//! one, checked like the built-in writer's, which takes over when it fails — keeps them as
+//! generated media and sets the draft's title, description
 //! and keywords, so the exported MP4 carries them in its container tags.
 
 use crate::Engine;
@@ -34,6 +36,11 @@ pub struct MetaOutput {
     pub metadata: Metadata,
     /// The draft version carrying the title, description and keywords.
     pub version: i64,
+    /// `builtin`, or `llm` when the configured language model wrote it.
+    pub writer: String,
+    /// Why the configured language model's text was not used, when it was not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
 }
 
 impl MetaJob {
@@ -57,6 +64,17 @@ impl Engine {
         self.enqueue_generator(account, key, &req.session_id, "metadata", req).await
     }
 
+    /// The text of the session's uploaded subtitle files, cue by cue.
+    async fn session_captions(&self, account_id: &str, session_id: &str) -> Vec<String> {
+        let media = self.store.session_media(account_id, session_id).await.unwrap_or_default();
+        let mut lines = Vec::new();
+        for m in media.iter().filter(|m| m.kind == crate::state::CAPTIONS) {
+            let bytes = tokio::fs::read(self.blobs.path(&m.blob_hash)).await.unwrap_or_default();
+            lines.extend(cutroom_meta::captions::parse(&bytes).map(|c| c.lines()).unwrap_or_default());
+        }
+        lines
+    }
+
     pub(crate) async fn metadata_job(&self, job: &Job) -> Result<String, GenFailure> {
         let req: MetaJob = serde_json::from_str(&job.request).map_err(other)?;
         let session = self.store.session(&job.account_id, &req.session_id).await.map_err(other)?;
@@ -68,6 +86,7 @@ impl Engine {
             .filter_map(|(id, m)| Some((id.clone(), serde_json::from_str(m.analysis.as_deref()?).ok()?)))
             .collect();
         let names: HashMap<String, String> = media.iter().map(|(id, m)| (id.clone(), m.name.clone())).collect();
+        let captions = self.session_captions(&job.account_id, &session.id).await;
         let input = Input {
             platform: req.platform().map_err(|e| other(e.message))?,
             lang: match req.lang.as_deref() {
@@ -79,10 +98,25 @@ impl Engine {
             draft: Some(&draft),
             analyses,
             names,
-            captions: Vec::new(),
+            captions,
             seed: req.seed,
         };
-        let m = cutroom_meta::generate(&input);
+        let builtin = cutroom_meta::generate(&input);
+        let (m, writer, fallback) = match &self.llm {
+            None => (builtin, "builtin", None),
+            Some(llm) => {
+                let (system, user) = cutroom_meta::llm::prompt(&input, &builtin);
+                let video_ms = cutroom_meta::generate::video_ms(&input);
+                let written = llm.write_json(&system, &user).await;
+                match written.and_then(|answer| cutroom_meta::llm::read(&answer, &builtin, video_ms)) {
+                    Ok(m) => (m, "llm", None),
+                    Err(why) => {
+                        tracing::warn!(reason = %why, "language model metadata failed; using the built-in writer");
+                        (builtin, "builtin", Some(why))
+                    }
+                }
+            }
+        };
         self.store
             .add_generated(
                 &job.account_id,
@@ -104,6 +138,6 @@ impl Engine {
             .place(&job.account_id, &session.id, req.group.as_deref(), "metadata", |_| ops.clone())
             .await
             .map_err(|e| other(e.message))?;
-        serde_json::to_string(&MetaOutput { metadata: m, version }).map_err(other)
+        serde_json::to_string(&MetaOutput { metadata: m, version, writer: writer.into(), fallback }).map_err(other)
     }
 }

@@ -8,7 +8,39 @@ use cutroom_store::{Account, MediaRecord, SessionSnapshot, StoreError};
 use cutroom_timeline::Draft;
 
 /// A media row as the API shows it.
+/// The media kind of an uploaded subtitle file.
+pub(crate) const CAPTIONS: &str = "captions";
+
+/// What is kept of a subtitle file in place of a probe.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct CaptionsFacts {
+    format: String,
+    cues: usize,
+    duration_ms: u64,
+}
+
+pub(crate) fn captions_facts(c: &cutroom_meta::captions::Captions) -> CaptionsFacts {
+    CaptionsFacts { format: c.format.name().into(), cues: c.cues.len(), duration_ms: c.duration_ms() }
+}
+
 pub(crate) fn media_info(m: &MediaRecord) -> MediaInfo {
+    if m.kind == CAPTIONS {
+        let facts: Option<CaptionsFacts> = serde_json::from_str(&m.probe).ok();
+        return MediaInfo {
+            media_id: m.id.clone(),
+            name: m.name.clone(),
+            kind: m.kind.clone(),
+            duration_ms: facts.as_ref().map(|f| f.duration_ms),
+            width: None,
+            height: None,
+            fps: None,
+            has_audio: false,
+            size_bytes: m.size.max(0) as u64,
+            format: facts.map(|f| f.format).unwrap_or_default(),
+            analysis_status: m.analysis_status.clone(),
+            analysis: m.analysis.as_deref().and_then(|a| serde_json::from_str(a).ok()),
+        };
+    }
     let probe: Option<Probe> = serde_json::from_str(&m.probe).ok();
     let video = probe.as_ref().and_then(|p| p.video.as_ref());
     MediaInfo {

@@ -680,6 +680,9 @@ impl Engine {
         let m = &out.metadata;
         let opening = m.description.lines().next().unwrap_or_default();
         p.done.push(p.say.metadata_ready(&m.titles, opening, m.chapters.len(), m.tags.len(), &m.hashtags));
+        if let Some(why) = &out.fallback {
+            p.done.push(p.say.writer_fallback(why));
+        }
         true
     }
 

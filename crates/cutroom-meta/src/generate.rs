@@ -122,7 +122,7 @@ fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
 }
 
-fn mostly_chinese(s: &str) -> bool {
+pub(crate) fn mostly_chinese(s: &str) -> bool {
     let cjk = s.chars().filter(|c| is_cjk(*c)).count();
     let latin = s.chars().filter(|c| c.is_ascii_alphabetic()).count();
     cjk > 0 && cjk * 2 >= latin
@@ -175,13 +175,13 @@ fn phrases(text: &str, weight: f64, out: &mut Vec<(String, f64)>) {
 }
 
 /// A file name's words: `night_city-walk.mp4` → `night city walk`.
-fn name_words(name: &str) -> String {
+pub(crate) fn name_words(name: &str) -> String {
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
     stem.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect()
 }
 
 /// What the picture showed, as words, weighted by how long each clip plays.
-fn descriptors(input: &Input) -> Vec<String> {
+pub(crate) fn descriptors(input: &Input) -> Vec<String> {
     let mut votes: HashMap<String, f64> = HashMap::new();
     for a in input.analyses.values() {
         let w = a.duration_ms.max(1) as f64;
@@ -364,17 +364,25 @@ fn chapters(input: &Input, total: u64, lang: Lang, overlays: &[(u64, String)], d
         .collect()
 }
 
+/// The video's length: the draft's, else the longest analysed file's.
+pub fn video_ms(input: &Input) -> u64 {
+    input.draft.map_or_else(|| input.analyses.values().map(|a| a.duration_ms).max().unwrap_or(0), |d| d.duration().0)
+}
+
 /// Writes the metadata for `input`, valid for its platform.
 pub fn generate(input: &Input) -> Metadata {
-    let total = input
-        .draft
-        .map_or_else(|| input.analyses.values().map(|a| a.duration_ms).max().unwrap_or(0), |d| d.duration().0);
+    let total = video_ms(input);
     let (keys, overlays) = keywords(input);
     let lang = input.lang.unwrap_or_else(|| {
-        // The hint's language, else the language of the text on screen.
+        // The hint's language, else the language of the text on screen and the captions.
         let text = match input.hint.filter(|h| h.chars().any(char::is_alphabetic)) {
             Some(h) => h.to_string(),
-            None => overlays.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(" "),
+            None => overlays
+                .iter()
+                .map(|(_, t)| t.as_str())
+                .chain(input.captions.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(" "),
         };
         if mostly_chinese(&text) { Lang::Zh } else { Lang::En }
     });

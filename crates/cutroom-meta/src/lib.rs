@@ -3,7 +3,9 @@
 //! generated from the draft, its analyses and the user's hint, and checked against the
 //! platform's limits.
 
+pub mod captions;
 pub mod generate;
+pub mod llm;
 pub mod validate;
 
 pub use generate::{Input, generate};

@@ -217,7 +217,7 @@ fn check_titles(titles: &[String], lim: &Limits, out: &mut Vec<Problem>) {
 }
 
 /// The timestamp a description line starts with (`0:00 Intro`, `1:02:03 - End`), if it starts with one.
-fn line_timestamp(line: &str) -> Option<&str> {
+pub(crate) fn line_timestamp(line: &str) -> Option<&str> {
     let l = line.trim_start();
     let end = l.find(|c: char| !(c.is_ascii_digit() || c == ':')).unwrap_or(l.len());
     let (tok, rest) = l.split_at(end);

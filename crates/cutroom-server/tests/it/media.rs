@@ -63,7 +63,10 @@ async fn text_files_and_oversized_streams_are_refused_and_leave_nothing() {
     let (status, v) = s.upload(&t, &sid, &[("movie.mp4", b"this is a text file, not a movie\n".to_vec())]).await;
     assert_eq!((status, v["code"].as_i64()), (415, Some(4001)), "{v}");
     assert!(
-        v["message"].as_str().unwrap().contains("mp4, mov, avi, webm, mkv, jpg, png, gif, webp, mp3, wav, m4a, aac")
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("mp4, mov, avi, webm, mkv, jpg, png, gif, webp, mp3, wav, m4a, aac, srt, vtt")
     );
     // A good file and a bad one together: neither is kept.
     let (status, _) = s.upload(&t, &sid, &[("ok.mp4", bytes(&clip())), ("bad.mp4", b"nope".to_vec())]).await;
