@@ -817,10 +817,15 @@ pub fn read(c: &Clause, media: &[MediaInfo], msg: &[char]) -> Vec<Intent> {
     }
     let quotes = r.quotes();
     // "music for my promo", "promo-style music" ask for music; "an 8 s promo for TikTok
-    // with energetic music" for a promo (said with its length, platform, shape or title).
+    // with energetic music" and "turn this video into a short promotional clip with music
+    // and transitions" for a promo (music named apart from the promo word, or the promo
+    // said with its length, platform, shape or title).
     let promo_details = r.first_dur().is_some() || r.aspect().is_some() || !quotes.is_empty();
     let music_for_promo = match (r.idx(L::Music), r.idx(L::Promo)) {
-        (Some(m), Some(p)) => m < p || !promo_details,
+        (Some(m), Some(p)) => {
+            let apart = r.t[p..m].iter().any(|t| matches!(t.t, Tok::W(L::With | L::And | L::Clip | L::Video)));
+            m < p || (!apart && !promo_details)
+        }
         _ => false,
     };
     if r.has(L::Promo) && !r.any(&[L::Tags, L::Description, L::Metadata]) && !music_for_promo {
