@@ -995,6 +995,9 @@ fn reedit(r: &Reader) -> Option<Intent> {
         a.order = Some(ReeditOrder::StrongestFirst);
     } else if r.has(L::Chronological) {
         a.order = Some(ReeditOrder::Chronological);
+    } else if r.verb(L::Reorder) && r.has(L::Plural) && r.nums().is_empty() && r.quotes().is_empty() {
+        // "reorder the scenes", said of them all: the strongest shot first, the usual hook.
+        a.order = Some(ReeditOrder::StrongestFirst);
     }
     if a == ReeditArgs::default() {
         return None;

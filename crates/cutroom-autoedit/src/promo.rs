@@ -93,6 +93,9 @@ fn snap(t: u64, lo: u64, hi: u64, beats: &[u64]) -> u64 {
         .unwrap_or_else(|| t.clamp(lo, hi))
 }
 
+/// The shortest piece of a reframed shot.
+const MIN_PIECE: u64 = 2 * DISSOLVE;
+
 /// A segment of video reframed to a `canvas` by following the region of interest: its
 /// cover crop pans along the path, in one straight move when that keeps the centre of
 /// interest within a quarter of the crop's width of the crop's centre, else in several
@@ -112,24 +115,30 @@ pub fn reframe(seg: Segment, analysis: &Analysis, canvas: (u32, u32)) -> Vec<Seg
     let n = spans.len();
     let mut out = Vec::with_capacity(n);
     let mut at = seg.start.0;
+    // Where a skipped (too short) span began: the next piece starts its move there.
+    let mut pending = None;
     for (k, span) in spans.iter().enumerate() {
         let end = if k + 1 == n { seg.end().0 } else { frame(seg.start.0 + span.to_ms - from, FPS) };
-        if end <= at {
+        // No piece shorter than a dissolve's room: a short first piece could not take the
+        // previous shot's dissolve, a short last one its own; the next span's path takes over.
+        if end <= at || (k + 1 < n && (end - at < MIN_PIECE || seg.end().0.saturating_sub(end) < MIN_PIECE)) {
+            pending = pending.or(Some(span.from));
             continue;
         }
+        let start_pt = pending.take().unwrap_or(span.from);
         let mut piece = Segment { start: Ms(at), src_in: Ms(from + at - seg.start.0), d: Ms(end - at), ..seg.clone() };
-        if k > 0 {
+        if at > seg.start.0 {
             piece.fade_in = Ms::ZERO;
         }
         if k + 1 < n {
             piece.transition = None;
             piece.fade_out = Ms::ZERO;
         }
-        let moves = (span.to.x - span.from.x).abs().max((span.to.y - span.from.y).abs()) > 0.005;
+        let moves = (span.to.x - start_pt.x).abs().max((span.to.y - start_pt.y).abs()) > 0.005;
         if moves {
-            piece.motion = Some(Motion { zoom_from: 1.0, zoom_to: 1.0, from: span.from, to: span.to });
+            piece.motion = Some(Motion { zoom_from: 1.0, zoom_to: 1.0, from: start_pt, to: span.to });
         } else {
-            piece.focus = Some(span.from);
+            piece.focus = Some(start_pt);
         }
         out.push(piece);
         at = end;
@@ -306,6 +315,17 @@ mod tests {
         assert!(first.to.x > first.from.x);
         let last = pieces.last().unwrap().motion.as_ref().unwrap();
         assert!(last.to.x < last.from.x);
+
+        // A turn just after the start gives no piece too short for the previous dissolve.
+        let mut seg = Segment::media("clip", Ms(0), Ms(2_000));
+        seg.src_in = Ms(1_700);
+        let pieces = reframe(seg, &a, (1080, 1920));
+        assert!(pieces.iter().all(|p| p.d.0 >= MIN_PIECE), "{pieces:?}");
+        assert_eq!((pieces[0].start, pieces.last().unwrap().end()), (Ms(0), Ms(2_000)));
+        for w in pieces.windows(2) {
+            let (a, b) = (w[0].motion.as_ref().unwrap().to, w[1].motion.as_ref().unwrap().from);
+            assert!((a.x - b.x).abs() < 0.03, "the crop does not jump: {a:?} {b:?}");
+        }
 
         // Footage already the canvas's shape is not cropped at all.
         let seg = Segment::media("clip", Ms(0), Ms(2_000));
