@@ -1,7 +1,10 @@
 //! The `cutroom` binary: one entry point for every command.
 
 mod commands;
+mod mcp;
+mod remote;
 mod serve;
+mod tour;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -71,6 +74,58 @@ enum Cmd {
         #[command(subcommand)]
         command: serve::Admin,
     },
+    /// Send a message to the agent of a cutroom server ("export", "credits", "status" and
+    /// file paths are handled here, like the reference clients do).
+    Say {
+        /// What you want, in plain words (English or Chinese).
+        #[arg(required = true, num_args = 1..)]
+        message: Vec<String>,
+        #[command(flatten)]
+        conn: remote::Conn,
+    },
+    /// Upload files (or URLs for the server to fetch) to the current session.
+    Upload {
+        #[arg(required = true, num_args = 1.., value_name = "FILE|URL")]
+        items: Vec<String>,
+        #[command(flatten)]
+        conn: remote::Conn,
+    },
+    /// Export the session's timeline to an MP4 and download it.
+    Export(remote::ExportArgs),
+    /// Show the account's credits.
+    Credits {
+        #[command(flatten)]
+        conn: remote::Conn,
+    },
+    /// Show the session's timeline, media and generated media.
+    Status {
+        /// Print the whole state as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        conn: remote::Conn,
+    },
+    /// Talk to the agent line by line (a file path uploads it, "export" downloads).
+    Chat {
+        #[command(flatten)]
+        conn: remote::Conn,
+    },
+    /// Serve cutroom's tools to MCP clients over stdio (JSON-RPC), against a cutroom server.
+    Mcp {
+        #[command(flatten)]
+        conn: remote::Conn,
+    },
+    /// Drive all five jobs through a running server (promo, re-edit, metadata, text to
+    /// video, music) and save the MP4s and the metadata in one folder.
+    Tour {
+        /// Footage for the promo [default: the sample clips fetched by the set-up script].
+        clips: Vec<PathBuf>,
+        /// Where to put the MP4s and the metadata.
+        #[arg(long, default_value = "out/demo")]
+        out: PathBuf,
+        #[command(flatten)]
+        conn: remote::Conn,
+    },
     /// Generate example footage and render the bundled example draft.
     Demo {
         /// Where to put the footage, the draft and the MP4.
@@ -106,6 +161,14 @@ fn main() -> ExitCode {
         Cmd::Promo(args) => commands::promo(args),
         Cmd::Reedit(args) => commands::reedit(args),
         Cmd::Demo { out } => commands::demo(&out),
+        Cmd::Say { message, conn } => remote::say(&message.join(" "), &conn),
+        Cmd::Upload { items, conn } => remote::upload(&items, &conn),
+        Cmd::Export(args) => remote::export(&args),
+        Cmd::Credits { conn } => remote::credits(&conn),
+        Cmd::Status { json, conn } => remote::status(&conn, json),
+        Cmd::Chat { conn } => remote::chat(&conn),
+        Cmd::Mcp { conn } => mcp::run(&conn),
+        Cmd::Tour { clips, out, conn } => tour::tour(&conn, &tour::clips_or_samples(clips), &out),
         Cmd::Serve { bind, config } => serve::serve(&config, bind),
         Cmd::Admin { config, command } => serve::admin(&config, command),
     };
