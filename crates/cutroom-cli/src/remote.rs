@@ -54,6 +54,10 @@ pub fn connect(conn: &Conn) -> Result<Client> {
         options.server = Some(s.to_string());
     }
     options.source = "cutroom-cli".into();
+    // Where an agent skill drives the CLI from (clawhub, cursor), for attribution.
+    if let Some(p) = std::env::var("CUTROOM_SKILL_PLATFORM").ok().filter(|p| !p.trim().is_empty()) {
+        options.platform = cutroom_client::header_value(&p, "unknown");
+    }
     options.on_notice = Some(Arc::new(|n: &Notice| match n {
         Notice::Connecting => eprintln!("Connecting…"),
         Notice::TokenRenewed => eprintln!("(The access token had expired; got a new one.)"),

@@ -64,7 +64,14 @@ pub fn tour(conn: &Conn, clips: &[PathBuf], out: &Path) -> Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     rt.block_on(async {
         let client = connect(conn)?;
-        client.health().await?;
+        // A server that is starting gets a minute to answer.
+        let waiting = Instant::now();
+        while let Err(e) = client.health().await {
+            if waiting.elapsed().as_secs() >= 60 {
+                return Err(e.into());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
         let started = Instant::now();
         let mut made: Vec<Made> = Vec::new();
         let mut step = |job: &'static str, t: Instant, what: String| {

@@ -392,3 +392,40 @@ fn meta_writes_titles_chapters_and_tags_for_a_clip() {
     let r = run_meta(&["--captions", clip.to_str().unwrap()]);
     assert!(!r.ok && r.stderr.contains("not an SRT or WebVTT subtitle file"), "{}", r.stderr);
 }
+
+/// The agent skill in the repository: Agent Skills frontmatter, the five jobs, and only
+/// commands and flags the binary has.
+#[test]
+fn the_agent_skill_names_real_commands() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../skills/cutroom");
+    let text = std::fs::read_to_string(root.join("SKILL.md")).unwrap();
+    let front = text.strip_prefix("---\n").and_then(|t| t.split_once("\n---\n")).expect("YAML frontmatter").0;
+    let field = |k: &str| front.lines().find_map(|l| l.strip_prefix(&format!("{k}: "))).map(str::trim);
+    assert_eq!(field("name"), Some("cutroom"), "the name matches the folder");
+    let description = field("description").expect("a description");
+    assert!(description.len() <= 1024 && description.contains("promo") && description.contains("music"));
+    for job in ["promo", "a sentence", "re-edit", "music", "metadata"] {
+        assert!(text.contains(job), "the skill covers {job}");
+    }
+    let mut checked = 0;
+    let mut in_code = false;
+    let code: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            if l.starts_with("```") {
+                in_code = !in_code;
+            }
+            in_code
+        })
+        .collect();
+    for line in code.into_iter().filter(|l| l.starts_with("cutroom ")) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let r = run(cutroom().args([words[1], "--help"]));
+        assert!(r.ok, "`{line}`: {}", r.stderr);
+        for flag in words.iter().filter(|w| w.starts_with("--")) {
+            assert!(r.stdout.contains(*flag), "`{line}`: cutroom {} has no {flag}", words[1]);
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} commands checked");
+}
