@@ -1,6 +1,7 @@
 //! Shows how the built-in planner reads a message: tokens, requests, intents, and the plan
 //! it makes on a sample draft (three clips and a photo, a title, music).
 //! Usage: cargo run -p cutroom-agent --example explain -- "make it vertical"
+//! (`EXPLAIN_EMPTY=1`: on an empty draft with no media instead).
 
 use cutroom_agent::clause::split;
 use cutroom_agent::read::read;
@@ -50,11 +51,13 @@ fn main() {
         media("m4", "song.mp3", MediaKind::Audio, Some(60_000)),
         media("m5", "photo.jpg", MediaKind::Image, None),
     ];
+    let empty = std::env::var_os("EXPLAIN_EMPTY").is_some();
+    let (draft, media) = if empty { (Draft::default(), &media[..0]) } else { (draft, &media[..]) };
     let context = Context::default();
     let plan = BuiltinPlanner.plan(&PlanInput {
         message: &msg,
         draft: &draft,
-        media: &media,
+        media,
         language: None,
         context: &context,
     });
