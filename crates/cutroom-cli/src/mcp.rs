@@ -5,7 +5,7 @@
 //! notices and logs go to stderr. A client error becomes a tool result with `isError` and
 //! the client's sentence, never a protocol error.
 
-use crate::remote::{Conn, connect};
+use crate::remote::{Conn, connect, media_line};
 use anyhow::Context as _;
 use cutroom_api::{MediaInfo, StateData};
 use cutroom_client::{
@@ -401,18 +401,6 @@ fn metadata_sentence(a: &MetadataArgs) -> String {
 
 // ---- descriptions ----
 
-/// `clip.mp4 — video, 12.0 s, 1920x1080, 3.1 MB (med_…)`.
-fn media_line(m: &MediaInfo) -> String {
-    let mut facts = vec![m.kind.clone()];
-    if let Some(d) = m.duration_ms {
-        facts.push(format!("{:.1} s", d as f64 / 1000.0));
-    }
-    if let (Some(w), Some(h)) = (m.width, m.height) {
-        facts.push(format!("{w}x{h}"));
-    }
-    facts.push(format!("{:.1} MB", m.size_bytes as f64 / 1_048_576.0));
-    format!("{} — {} (media_id {})", m.name, facts.join(", "), m.media_id)
-}
 
 /// A media file without its analysis (which can be long).
 fn media_json(m: &MediaInfo) -> Value {

@@ -229,8 +229,8 @@ fn classify(item: &str) -> Source {
     }
 }
 
-/// A media line: `clip.mp4 — video, 12.0 s, 1920x1080 (med_…)`.
-fn media_line(m: &MediaInfo) -> String {
+/// A media line: `clip.mp4 — video, 12.0 s, 1920x1080, 3.1 MB (media_id med_…)`.
+pub(crate) fn media_line(m: &MediaInfo) -> String {
     let mut facts = vec![m.kind.clone()];
     if let Some(d) = m.duration_ms {
         facts.push(format!("{:.1} s", d as f64 / 1000.0));
@@ -238,7 +238,8 @@ fn media_line(m: &MediaInfo) -> String {
     if let (Some(w), Some(h)) = (m.width, m.height) {
         facts.push(format!("{w}x{h}"));
     }
-    format!("{} — {} ({})", m.name, facts.join(", "), m.media_id)
+    facts.push(format!("{:.1} MB", m.size_bytes as f64 / 1_048_576.0));
+    format!("{} — {} (media_id {})", m.name, facts.join(", "), m.media_id)
 }
 
 async fn upload_sources(client: &Client, sources: &[Source]) -> Result<()> {
