@@ -54,13 +54,8 @@ fn main() {
     let empty = std::env::var_os("EXPLAIN_EMPTY").is_some();
     let (draft, media) = if empty { (Draft::default(), &media[..0]) } else { (draft, &media[..]) };
     let context = Context::default();
-    let plan = BuiltinPlanner.plan(&PlanInput {
-        message: &msg,
-        draft: &draft,
-        media,
-        language: None,
-        context: &context,
-    });
+    let plan =
+        BuiltinPlanner.plan(&PlanInput { message: &msg, draft: &draft, media, language: None, context: &context });
     for s in &plan.steps {
         println!("step: {} {}", s.call.name(), s.call.args());
     }

@@ -401,7 +401,6 @@ fn metadata_sentence(a: &MetadataArgs) -> String {
 
 // ---- descriptions ----
 
-
 /// A media file without its analysis (which can be long).
 fn media_json(m: &MediaInfo) -> Value {
     json!({
