@@ -5,7 +5,7 @@
 //! notices and logs go to stderr. A client error becomes a tool result with `isError` and
 //! the client's sentence, never a protocol error.
 
-use crate::remote::{Conn, connect, media_line};
+use crate::remote::{Conn, connect, media_line, saved_line};
 use anyhow::Context as _;
 use cutroom_api::{MediaInfo, StateData};
 use cutroom_client::{
@@ -761,14 +761,7 @@ impl Cutroom {
             .await?;
         let url =
             cutroom_client::export::resolve_url(self.client.server(), &r.url).map_or(r.url.clone(), |u| u.to_string());
-        let text = format!(
-            "Saved {} ({}x{}, {:.1} s, {:.1} MB, H.264 MP4). Download link (expires): {url}",
-            r.path.display(),
-            r.width,
-            r.height,
-            r.duration_ms as f64 / 1000.0,
-            r.size_bytes as f64 / 1_048_576.0
-        );
+        let text = format!("{}, H.264 MP4. Download link (expires): {url}", saved_line(&r));
         let data = json!({"id": r.id, "path": r.path, "url": url, "size_bytes": r.size_bytes,
                           "duration_ms": r.duration_ms, "width": r.width, "height": r.height});
         Ok(done(text, data))

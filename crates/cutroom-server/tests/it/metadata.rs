@@ -136,11 +136,10 @@ async fn with_model(url: &str) -> Server {
     .await
 }
 
-#[tokio::test]
-async fn a_configured_language_model_writes_the_metadata() {
-    let answer = r##"{"titles": ["Grey Skies, Clear Tone", "A Minute of Calm", "Quiet Grey Study"],
-        "description": "A calm study in grey with a steady tone.\nMade for slow evenings. <b>bold</b>",
-        "tags": ["calm", "grey study", "ambient"], "hashtags": ["#Calm", "Ambient"]}"##;
+/// A server whose language model answers metadata requests with `answer`, a clip named
+/// `rooftop_garden.mp4`, and a request for YouTube metadata: the server, the token, the
+/// session, the reply and the model's requests.
+async fn metadata_with_model(answer: &'static str) -> (Server, String, String, String, Arc<Mutex<Vec<Value>>>) {
     let (url, seen) = language_model(answer).await;
     let s = with_model(&url).await;
     let t = s.token().await;
@@ -149,6 +148,15 @@ async fn a_configured_language_model_writes_the_metadata() {
     assert_eq!(code, 200, "{up}");
     let ev = s.say(&t, &sid, "write a title and tags for youtube").await;
     let reply = last_text(&ev);
+    (s, t, sid, reply, seen)
+}
+
+#[tokio::test]
+async fn a_configured_language_model_writes_the_metadata() {
+    let answer = r##"{"titles": ["Grey Skies, Clear Tone", "A Minute of Calm", "Quiet Grey Study"],
+        "description": "A calm study in grey with a steady tone.\nMade for slow evenings. <b>bold</b>",
+        "tags": ["calm", "grey study", "ambient"], "hashtags": ["#Calm", "Ambient"]}"##;
+    let (s, t, sid, reply, seen) = metadata_with_model(answer).await;
     assert!(reply.contains("1. Grey Skies, Clear Tone"), "{reply}");
     let st = s.state(&t, &sid).await;
     let m = &st["state"]["draft"]["m"];
@@ -165,14 +173,7 @@ async fn a_configured_language_model_writes_the_metadata() {
 
 #[tokio::test]
 async fn a_failing_language_model_leaves_the_built_in_writer() {
-    let (url, _seen) = language_model("Sorry, I can only chat.").await;
-    let s = with_model(&url).await;
-    let t = s.token().await;
-    let sid = s.session(&t).await;
-    let (code, up) = s.upload(&t, &sid, &[("rooftop_garden.mp4", plain_clip())]).await;
-    assert_eq!(code, 200, "{up}");
-    let ev = s.say(&t, &sid, "write a title and tags for youtube").await;
-    let reply = last_text(&ev);
+    let (s, t, sid, reply, _seen) = metadata_with_model("Sorry, I can only chat.").await;
     assert!(reply.contains("built-in writer") && reply.contains("no JSON object"), "{reply}");
     let st = s.state(&t, &sid).await;
     let title = st["state"]["draft"]["m"]["title"].as_str().unwrap().to_lowercase();
