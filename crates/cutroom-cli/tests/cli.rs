@@ -49,6 +49,15 @@ fn render_writes_a_checked_mp4() {
     assert!(r.stdout.contains("180x320, 75 frames (2.5s)"), "{}", r.stdout);
     let p = cutroom_testkit::probe(&out).unwrap();
     assert_eq!(p.duration.unwrap().0, 2500);
+    // As readable as any file the user makes there (a temporary file's 0600 would not be).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let plain = dir.path().join("plain.txt");
+        std::fs::write(&plain, "x").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&out), mode(&plain));
+    }
     // A preview in another folder, media resolved with --media-dir.
     let other = tempdir();
     let prev = other.path().join("p.mp4");

@@ -13,7 +13,7 @@ pub use error::MediaError;
 pub use fonts::FontBook;
 pub use plan::{MediaEntry, MediaMap, Quality, RenderSettings};
 pub use probe::{Probe, ProbeError, probe};
-pub use render::{Rendered, gain_from_ebur128, load_media, render};
+pub use render::{Rendered, gain_from_ebur128, load_media, output_temp, render};
 
 /// The bundled example draft: the reference timeline (see `examples/reference.json`).
 pub const REFERENCE_DRAFT: &str = include_str!("../../../examples/reference.json");

@@ -106,10 +106,7 @@ pub fn render(
     progress(0.05);
 
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let partial = tempfile::Builder::new()
-        .prefix(".cutroom-")
-        .suffix(".mp4.part")
-        .tempfile_in(dir)
+    let partial = output_temp(dir, ".cutroom-", ".mp4.part")
         .map_err(MediaError::io(format!("creating the output in {}", dir.display())))?;
     if plan.chunks.is_empty() {
         single_pass(&plan, &mut runner, gain_db, partial.path(), progress)?;
@@ -283,6 +280,17 @@ fn verify(plan: &Plan, p: &Probe) -> Result<(), MediaError> {
         return fail(format!("expected {want:.0} ms of video, got {got:.0} ms"));
     }
     Ok(())
+}
+
+/// A temporary file in `dir` for an output that is renamed into place when done: readable
+/// like any file the user creates there (the umask applies), not private like a temporary
+/// file; removed if dropped.
+pub fn output_temp(dir: &Path, prefix: &str, suffix: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(prefix).suffix(suffix);
+    #[cfg(unix)]
+    b.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    b.tempfile_in(dir)
 }
 
 #[cfg(test)]

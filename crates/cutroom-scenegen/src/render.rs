@@ -160,8 +160,7 @@ pub fn render_clip(
 /// removed if dropped.
 pub(crate) fn temp_beside(out: &Path) -> Result<tempfile::NamedTempFile, SceneError> {
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = tempfile::Builder::new().prefix(".cutroom-gen-").suffix(".mp4").tempfile_in(dir);
-    Ok(tmp.map_err(MediaError::io("creating the output file"))?)
+    Ok(cutroom_media::output_temp(dir, ".cutroom-gen-", ".mp4").map_err(MediaError::io("creating the output file"))?)
 }
 
 /// Probes a finished clip and checks its picture against what was drawn.
