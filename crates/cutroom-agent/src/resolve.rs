@@ -19,6 +19,8 @@ pub const MAX_MESSAGE: usize = 4000;
 const DEFAULT_FADE: u64 = 1000;
 const DEFAULT_TRANSITION: u64 = 500;
 const DEFAULT_TEXT: u64 = 3000;
+/// The shortest text placed after another rather than over it.
+const MIN_FOLLOW: u64 = 1_000;
 const DEFAULT_STILL: u64 = 3000;
 const DEFAULT_MUSIC_VOLUME: f64 = 0.35;
 
@@ -1337,9 +1339,25 @@ impl<'a> Work<'a> {
             return Err(self.say.ask(&Ask::WhatWords(role)));
         };
         let end = self.video_end();
-        let (start, d) = self.text_span(role, when, end)?;
+        let (mut start, mut d) = self.text_span(role, when, end)?;
         let mut st = self.base_style(role);
         Self::restyle(&mut st, style);
+        // Another title (or text of the same kind) at the same place follows the last one
+        // instead of covering it, when no time was said and there is room before the end.
+        let untimed = when.start.is_none() && when.end.is_none() && when.over.is_none() && !when.at_end && !when.whole;
+        if untimed && role != Role::Cta {
+            let same_place = self.role_track(role).into_iter().flat_map(|t| self.draft.t[t].sg.iter()).filter(|s| {
+                s.style.as_ref().is_some_and(|x| x.pos == st.pos) && s.start.0 < start + d && s.start.0 + s.d.0 > start
+            });
+            if let Some(last) = same_place.map(|s| s.start.0 + s.d.0).max() {
+                if end == 0 {
+                    start = last;
+                } else if last + MIN_FOLLOW <= end {
+                    start = last;
+                    d = d.min(end - last);
+                }
+            }
+        }
         let track = match self.role_track(role) {
             Some(t) => t,
             None => {
@@ -1377,6 +1395,7 @@ impl<'a> Work<'a> {
     }
 
     /// When a new text shows, from what was said and its role.
+    /// (A following text needs at least [`MIN_FOLLOW`] before the video ends.)
     fn text_span(&self, role: Role, when: &When, end: u64) -> Result<(u64, u64), String> {
         let video = if end == 0 { DEFAULT_TEXT } else { end };
         if let Some(r) = &when.over {
