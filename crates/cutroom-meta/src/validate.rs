@@ -187,32 +187,55 @@ fn is_caps(s: &str) -> bool {
     letters >= CAPS_MIN_LETTERS && upper * 5 > letters * 3
 }
 
-fn check_titles(titles: &[String], lim: &Limits, out: &mut Vec<Problem>) {
+/// Checks each item of the list `name` with `each` (which says whether the item counts:
+/// an empty one does not) and reports repeats, ignoring case and surrounding space. Returns
+/// how many distinct items count.
+fn check_list(
+    list: &[String],
+    name: &str,
+    out: &mut Vec<Problem>,
+    mut each: impl FnMut(&str, &str, &mut Vec<Problem>) -> bool,
+) -> usize {
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, t) in titles.iter().enumerate() {
-        let field = format!("titles[{i}]");
-        let trimmed = t.trim();
-        if trimmed.is_empty() {
-            out.push(Problem::new(field, "empty"));
+    for (i, item) in list.iter().enumerate() {
+        let field = format!("{name}[{i}]");
+        if !each(&field, item, out) {
             continue;
         }
-        check_len(&field, t.chars().count(), lim.title_chars, Unit::Chars, out);
-        check_markup(&field, t, false, out);
-        if is_caps(t) {
-            out.push(Problem::new(&field, "written in capitals; use normal case"));
-        }
-        match seen.get(&trimmed.to_lowercase()) {
-            Some(j) => out.push(Problem::new(field, format!("the same as titles[{j}]"))),
+        let key = item.trim().to_lowercase();
+        match seen.get(&key) {
+            Some(j) => out.push(Problem::new(field, format!("the same as {name}[{j}]"))),
             None => {
-                seen.insert(trimmed.to_lowercase(), i);
+                seen.insert(key, i);
             }
         }
     }
-    if seen.len() < lim.min_titles {
-        out.push(Problem::new(
-            "titles",
-            format!("{} distinct titles, at least {} are needed", seen.len(), lim.min_titles),
-        ));
+    seen.len()
+}
+
+/// Reports an empty item; whether it has text.
+fn not_empty(field: &str, item: &str, out: &mut Vec<Problem>) -> bool {
+    let empty = item.trim().is_empty();
+    if empty {
+        out.push(Problem::new(field, "empty"));
+    }
+    !empty
+}
+
+fn check_titles(titles: &[String], lim: &Limits, out: &mut Vec<Problem>) {
+    let distinct = check_list(titles, "titles", out, |field, t, out| {
+        if !not_empty(field, t, out) {
+            return false;
+        }
+        check_len(field, t.chars().count(), lim.title_chars, Unit::Chars, out);
+        check_markup(field, t, false, out);
+        if is_caps(t) {
+            out.push(Problem::new(field, "written in capitals; use normal case"));
+        }
+        true
+    });
+    if distinct < lim.min_titles {
+        out.push(Problem::new("titles", format!("{distinct} distinct titles, at least {} are needed", lim.min_titles)));
     }
 }
 
@@ -325,29 +348,20 @@ fn check_chapters(chapters: &[Chapter], video_ms: u64, lim: &Limits, out: &mut V
 }
 
 fn check_tags(tags: &[String], lim: &Limits, out: &mut Vec<Problem>) {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, t) in tags.iter().enumerate() {
-        let field = format!("tags[{i}]");
-        let trimmed = t.trim();
-        if trimmed.is_empty() {
-            out.push(Problem::new(field, "empty"));
-            continue;
+    check_list(tags, "tags", out, |field, t, out| {
+        if !not_empty(field, t, out) {
+            return false;
         }
-        check_len(&field, t.chars().count(), lim.tag_chars, Unit::Chars, out);
+        check_len(field, t.chars().count(), lim.tag_chars, Unit::Chars, out);
         if t.contains('#') {
-            out.push(Problem::new(&field, "contains `#` (tags go without it)"));
+            out.push(Problem::new(field, "contains `#` (tags go without it)"));
         }
         if t.contains(',') {
-            out.push(Problem::new(&field, "contains a comma (it would split the tag)"));
+            out.push(Problem::new(field, "contains a comma (it would split the tag)"));
         }
-        check_markup(&field, t, false, out);
-        match seen.get(&trimmed.to_lowercase()) {
-            Some(j) => out.push(Problem::new(field, format!("the same as tags[{j}]"))),
-            None => {
-                seen.insert(trimmed.to_lowercase(), i);
-            }
-        }
-    }
+        check_markup(field, t, false, out);
+        true
+    });
     if tags.len() > lim.max_tags {
         out.push(Problem::new("tags", format!("{} tags, the limit is {}", tags.len(), lim.max_tags)));
     }
@@ -365,24 +379,17 @@ fn hashtag_char(c: char) -> bool {
 }
 
 fn check_hashtags(hashtags: &[String], lim: &Limits, out: &mut Vec<Problem>) {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, h) in hashtags.iter().enumerate() {
-        let field = format!("hashtags[{i}]");
+    check_list(hashtags, "hashtags", out, |field, h, out| {
         match h.strip_prefix('#') {
-            None => out.push(Problem::new(&field, "does not start with `#`")),
-            Some("") => out.push(Problem::new(&field, "nothing after `#`")),
+            None => out.push(Problem::new(field, "does not start with `#`")),
+            Some("") => out.push(Problem::new(field, "nothing after `#`")),
             Some(rest) if !rest.chars().all(hashtag_char) => {
-                out.push(Problem::new(&field, "only letters, digits and `_` may follow `#`"));
+                out.push(Problem::new(field, "only letters, digits and `_` may follow `#`"));
             }
             Some(_) => {}
         }
-        match seen.get(&h.to_lowercase()) {
-            Some(j) => out.push(Problem::new(field, format!("the same as hashtags[{j}]"))),
-            None => {
-                seen.insert(h.to_lowercase(), i);
-            }
-        }
-    }
+        true
+    });
     if hashtags.len() > lim.max_hashtags {
         out.push(Problem::new("hashtags", format!("{} hashtags, the limit is {}", hashtags.len(), lim.max_hashtags)));
     }
@@ -524,15 +531,15 @@ fn fix_caps(s: &str) -> String {
 // ---------------------------------------------------------------------------------------------------------------
 // Repairs
 
-fn repair_titles(titles: &[String], lang: Lang, lim: &Limits) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// The non-empty items, each kept once (its first spelling), ignoring case.
+fn distinct(items: impl IntoIterator<Item = String>) -> Vec<String> {
     let mut seen = HashSet::new();
-    for t in titles {
-        let t = fix_caps(&cut(&clean_line(t), lim.title_chars, Unit::Chars));
-        if !t.is_empty() && seen.insert(t.to_lowercase()) {
-            out.push(t);
-        }
-    }
+    items.into_iter().filter(|t| !t.is_empty() && seen.insert(t.to_lowercase())).collect()
+}
+
+fn repair_titles(titles: &[String], lang: Lang, lim: &Limits) -> Vec<String> {
+    let mut out = distinct(titles.iter().map(|t| fix_caps(&cut(&clean_line(t), lim.title_chars, Unit::Chars))));
+    let mut seen: HashSet<String> = out.iter().map(|t| t.to_lowercase()).collect();
     if out.is_empty() {
         let t = match lang {
             Lang::En => "Untitled video",
@@ -725,14 +732,11 @@ fn repair_description(
 }
 
 fn repair_tags(tags: &[String], lim: &Limits) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut seen = HashSet::new();
-    for t in tags.iter().flat_map(|t| t.split(',')) {
-        let t = cut(&clean_line(&t.replace('#', "")), lim.tag_chars, Unit::Chars);
-        if !t.is_empty() && seen.insert(t.to_lowercase()) {
-            out.push(t);
-        }
-    }
+    let mut out = distinct(
+        tags.iter()
+            .flat_map(|t| t.split(','))
+            .map(|t| cut(&clean_line(&t.replace('#', "")), lim.tag_chars, Unit::Chars)),
+    );
     out.truncate(lim.max_tags);
     while youtube_tags_len(&out) > lim.tags_chars {
         out.pop();
@@ -741,18 +745,8 @@ fn repair_tags(tags: &[String], lim: &Limits) -> Vec<String> {
 }
 
 fn repair_hashtags(hashtags: &[String], lim: &Limits) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut seen = HashSet::new();
-    for h in hashtags {
-        let body: String = h.chars().filter(|&c| hashtag_char(c)).collect();
-        if body.is_empty() {
-            continue;
-        }
-        let h = format!("#{body}");
-        if seen.insert(h.to_lowercase()) {
-            out.push(h);
-        }
-    }
+    let bodies = hashtags.iter().map(|h| h.chars().filter(|&c| hashtag_char(c)).collect::<String>());
+    let mut out: Vec<String> = distinct(bodies).into_iter().map(|b| format!("#{b}")).collect();
     out.truncate(lim.max_hashtags);
     out
 }
