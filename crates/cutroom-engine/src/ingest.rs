@@ -80,8 +80,14 @@ impl Engine {
     {
         let limit = self.config.max_upload_bytes();
         let mut ingest = self.blobs.ingest(limit).map_err(|e| ApiError::internal(format!("storing an upload: {e}")))?;
+        // A file small enough to be subtitles is also kept in memory, to be read as such.
+        let mut small = Some(Vec::new());
         while let Some(chunk) = body.next().await {
             let chunk = chunk.map_err(|e| ApiError::bad_request(format!("the upload was interrupted: {e}")))?;
+            small = small.filter(|s| s.len() + chunk.len() <= captions::MAX_BYTES).map(|mut s| {
+                s.extend_from_slice(&chunk);
+                s
+            });
             ingest.write(&chunk).await.map_err(|e| match e {
                 IngestError::TooLarge(_) => too_large(limit),
                 IngestError::Io(e) => ApiError::internal(format!("storing an upload: {e}")),
@@ -90,12 +96,8 @@ impl Engine {
         self.metrics.upload_bytes.inc_by(ingest.size());
         ingest.flush().await.map_err(|e| ApiError::internal(format!("storing an upload: {e}")))?;
         let path = ingest.path().to_path_buf();
-        if ingest.size() <= captions::MAX_BYTES as u64 {
-            let bytes =
-                tokio::fs::read(&path).await.map_err(|e| ApiError::internal(format!("reading an upload: {e}")))?;
-            if let Some(c) = captions::parse(&bytes) {
-                return Ok(Received { ingest, name: clean_name(name), content: Content::Captions(c), url });
-            }
+        if let Some(c) = small.as_deref().and_then(captions::parse) {
+            return Ok(Received { ingest, name: clean_name(name), content: Content::Captions(c), url });
         }
         let probe = tokio::task::spawn_blocking(move || cutroom_media::probe(&path))
             .await

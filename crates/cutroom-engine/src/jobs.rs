@@ -399,17 +399,11 @@ impl Engine {
                 self.idle(&self.work.analysis).await;
                 continue;
             };
-            let path = self.blobs.path(&media.blob_hash);
             let (status, body) = if media.kind == crate::state::CAPTIONS {
-                // A subtitle file's analysis is its cues.
-                match tokio::fs::read(&path).await.ok().and_then(|b| cutroom_meta::captions::parse(&b)) {
-                    Some(c) => ("ready", serde_json::to_string(&c).ok()),
-                    None => {
-                        ("failed", Some(serde_json::json!({ "error": "the subtitles could not be read" }).to_string()))
-                    }
-                }
+                // A subtitle file's analysis is its cues, read when it was received.
+                ("ready", Some(media.probe.clone()))
             } else {
-                self.analyse_file(path).await
+                self.analyse_file(self.blobs.path(&media.blob_hash)).await
             };
             if let Err(e) = self.store.set_analysis(&media.id, status, body.as_deref()).await {
                 tracing::error!(media = %media.id, "recording an analysis: {e}");

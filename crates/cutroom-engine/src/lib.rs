@@ -226,7 +226,7 @@ impl Engine {
                     serde_json::to_value(p.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
                     serde_json::to_string(p),
                 ),
-                Content::Captions(c) => (state::CAPTIONS.to_string(), serde_json::to_string(&state::captions_facts(c))),
+                Content::Captions(c) => (state::CAPTIONS.to_string(), serde_json::to_string(c)),
             };
             let probe = probe.map_err(|e| ApiError::internal(e.to_string()))?;
             let (hash, size) = f

@@ -64,15 +64,15 @@ impl Engine {
         self.enqueue_generator(account, key, &req.session_id, "metadata", req).await
     }
 
-    /// The text of the session's uploaded subtitle files, cue by cue.
+    /// The text of the session's uploaded subtitle files, cue by cue (kept when received).
     async fn session_captions(&self, account_id: &str, session_id: &str) -> Vec<String> {
         let media = self.store.session_media(account_id, session_id).await.unwrap_or_default();
-        let mut lines = Vec::new();
-        for m in media.iter().filter(|m| m.kind == crate::state::CAPTIONS) {
-            let bytes = tokio::fs::read(self.blobs.path(&m.blob_hash)).await.unwrap_or_default();
-            lines.extend(cutroom_meta::captions::parse(&bytes).map(|c| c.lines()).unwrap_or_default());
-        }
-        lines
+        media
+            .iter()
+            .filter(|m| m.kind == crate::state::CAPTIONS)
+            .filter_map(|m| serde_json::from_str::<cutroom_meta::captions::Captions>(&m.probe).ok())
+            .flat_map(|c| c.lines())
+            .collect()
     }
 
     pub(crate) async fn metadata_job(&self, job: &Job) -> Result<String, GenFailure> {

@@ -4,39 +4,29 @@
 use crate::{Engine, session_not_found, store_error};
 use cutroom_api::*;
 use cutroom_media::Probe;
+use cutroom_meta::captions::Captions;
 use cutroom_store::{Account, MediaRecord, SessionSnapshot, StoreError};
 use cutroom_timeline::Draft;
 
-/// A media row as the API shows it.
-/// The media kind of an uploaded subtitle file.
+/// The media kind of an uploaded subtitle file (its cues are kept in the probe's place).
 pub(crate) const CAPTIONS: &str = "captions";
 
-/// What is kept of a subtitle file in place of a probe.
-#[derive(serde::Serialize, serde::Deserialize)]
-pub(crate) struct CaptionsFacts {
-    format: String,
-    cues: usize,
-    duration_ms: u64,
-}
-
-pub(crate) fn captions_facts(c: &cutroom_meta::captions::Captions) -> CaptionsFacts {
-    CaptionsFacts { format: c.format.name().into(), cues: c.cues.len(), duration_ms: c.duration_ms() }
-}
-
+/// A media row as the API shows it.
 pub(crate) fn media_info(m: &MediaRecord) -> MediaInfo {
     if m.kind == CAPTIONS {
-        let facts: Option<CaptionsFacts> = serde_json::from_str(&m.probe).ok();
+        // A subtitle file's cues are kept in place of a probe.
+        let captions: Option<Captions> = serde_json::from_str(&m.probe).ok();
         return MediaInfo {
             media_id: m.id.clone(),
             name: m.name.clone(),
             kind: m.kind.clone(),
-            duration_ms: facts.as_ref().map(|f| f.duration_ms),
+            duration_ms: captions.as_ref().map(Captions::duration_ms),
             width: None,
             height: None,
             fps: None,
             has_audio: false,
             size_bytes: m.size.max(0) as u64,
-            format: facts.map(|f| f.format).unwrap_or_default(),
+            format: captions.map(|c| c.format.name().to_string()).unwrap_or_default(),
             analysis_status: m.analysis_status.clone(),
             analysis: m.analysis.as_deref().and_then(|a| serde_json::from_str(a).ok()),
         };
