@@ -62,7 +62,7 @@ pub fn render(a: RenderArgs) -> Result<()> {
 }
 
 /// A 0–1000 progress bar for `what` (drawn only on a terminal).
-fn progress_bar(what: &str) -> ProgressBar {
+pub(crate) fn progress_bar(what: &str) -> ProgressBar {
     let template = format!("{{spinner}} {what} [{{bar:40}}] {{percent:>3}}% {{elapsed}} (eta {{eta}})");
     ProgressBar::new(1000).with_style(ProgressStyle::with_template(&template).expect("template").progress_chars("=> "))
 }

@@ -9,8 +9,8 @@ use crate::remote::{Conn, connect, media_line, saved_line};
 use anyhow::Context as _;
 use cutroom_api::{MediaInfo, StateData};
 use cutroom_client::{
-    Client, ClientError, ExportOptions, ExportProgress, MAX_FILES, Quality, TurnEvent, describe_change,
-    generated_media, summary_line,
+    Client, ClientError, ExportOptions, ExportProgress, Quality, Source, TurnEvent, describe_change, generated_media,
+    summary_line,
 };
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
@@ -601,21 +601,12 @@ impl Cutroom {
         }
         self.ready().await?;
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        let paths: Vec<PathBuf> = a.paths.iter().map(|p| local_path(p, &cwd)).collect();
-        let missing: Vec<String> = paths.iter().filter(|p| !p.is_file()).map(|p| p.display().to_string()).collect();
-        if !missing.is_empty() {
-            return Err(Failure(format!("no such file: {}", missing.join(", "))));
-        }
-        let mut media = Vec::new();
-        for chunk in paths.chunks(MAX_FILES) {
-            progress.say(format!("uploading {} file(s)", chunk.len()));
-            media.extend(self.client.upload_files(chunk).await?);
-        }
-        if !a.urls.is_empty() {
-            progress.say(format!("fetching {} URL(s)", a.urls.len()));
-            let urls: Vec<&str> = a.urls.iter().map(String::as_str).collect();
-            media.extend(self.client.upload_urls(&urls).await?);
-        }
+        let files = a.paths.iter().map(|p| {
+            let path = local_path(p, &cwd).display().to_string();
+            cutroom_client::route::source(&path, |f| Path::new(f).is_file())
+        });
+        let sources: Vec<Source> = files.chain(a.urls.iter().map(|u| Source::Url(u.trim().to_string()))).collect();
+        let media = self.client.upload_sources(&sources, |line| progress.say(line.to_string())).await?;
         let mut text = format!("Uploaded {} file(s) to the session:", media.len());
         for m in &media {
             text.push_str(&format!("\n- {}", media_line(m)));

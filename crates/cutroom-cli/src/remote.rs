@@ -11,7 +11,6 @@ use cutroom_client::{
     Client, ClientOptions, ExportOptions, ExportProgress, ExportResult, Notice, Quality, Route, Source, TurnEvent,
     describe_change, generated_media, path_exists, route, summary_line,
 };
-use indicatif::ProgressBar;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -96,7 +95,7 @@ pub fn say(message: &str, conn: &Conn) -> Result<()> {
 pub fn upload(items: &[String], conn: &Conn) -> Result<()> {
     runtime()?.block_on(async {
         let client = start(conn).await?;
-        let sources = items.iter().map(|i| classify(i)).collect::<Vec<_>>();
+        let sources = items.iter().map(|i| cutroom_client::route::source(i, path_exists)).collect::<Vec<_>>();
         upload_sources(&client, &sources).await
     })
 }
@@ -219,16 +218,6 @@ async fn handle(client: &Client, message: &str, out: &Path) -> Result<()> {
     }
 }
 
-fn classify(item: &str) -> Source {
-    if item.starts_with("http://") || item.starts_with("https://") {
-        Source::Url(item.to_string())
-    } else if path_exists(item) {
-        Source::Path(item.to_string())
-    } else {
-        Source::Missing(item.to_string())
-    }
-}
-
 /// A media line: `clip.mp4 — video, 12.0 s, 1920x1080, 3.1 MB (media_id med_…)`.
 pub(crate) fn media_line(m: &MediaInfo) -> String {
     let mut facts = vec![m.kind.clone()];
@@ -243,28 +232,8 @@ pub(crate) fn media_line(m: &MediaInfo) -> String {
 }
 
 async fn upload_sources(client: &Client, sources: &[Source]) -> Result<()> {
-    let missing: Vec<&str> =
-        sources.iter().filter_map(|s| if let Source::Missing(p) = s { Some(p.as_str()) } else { None }).collect();
-    if !missing.is_empty() {
-        anyhow::bail!("no such file: {}", missing.join(", "));
-    }
-    let paths: Vec<PathBuf> = sources
-        .iter()
-        .filter_map(|s| if let Source::Path(p) = s { Some(cutroom_client::route::expand_home(p)) } else { None })
-        .collect();
-    let urls: Vec<&str> =
-        sources.iter().filter_map(|s| if let Source::Url(u) = s { Some(u.as_str()) } else { None }).collect();
-    let mut uploaded = Vec::new();
-    if !paths.is_empty() {
-        eprintln!("Uploading {} file{}…", paths.len(), if paths.len() == 1 { "" } else { "s" });
-        uploaded.extend(client.upload_files(&paths).await?);
-    }
-    if !urls.is_empty() {
-        eprintln!("Fetching {} URL{}…", urls.len(), if urls.len() == 1 { "" } else { "s" });
-        uploaded.extend(client.upload_urls(&urls).await?);
-    }
-    for m in &uploaded {
-        println!("Uploaded {}", media_line(m));
+    for m in client.upload_sources(sources, |line| eprintln!("{line}")).await? {
+        println!("Uploaded {}", media_line(&m));
     }
     Ok(())
 }
@@ -338,11 +307,8 @@ pub async fn run_export(
 ) -> Result<ExportResult> {
     let mut options = ExportOptions::new(quality, out);
     options.resolution = resolution;
-    let bar = ProgressBar::new(1000).with_style(
-        indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {percent:>3}% {elapsed}")
-            .expect("template")
-            .progress_chars("=> "),
-    );
+    // The stage (queued, rendering, downloading) is the bar's message.
+    let bar = crate::commands::progress_bar("{msg}");
     let tty = std::io::stderr().is_terminal();
     let mut last_step = -1i64;
     let say = |line: String| {

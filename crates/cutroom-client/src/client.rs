@@ -6,6 +6,7 @@
 use crate::config::{self, ConfigStore, Credentials, Token};
 use crate::error::ClientError;
 use crate::export::{self, ExportOptions, ExportProgress, ExportResult};
+use crate::route::{Source, expand_home};
 use crate::sse::{SseParser, TurnEvent, TurnOutcome, turn_events};
 use cutroom_api::{Balance, Envelope, MediaInfo, RenderStatus, SessionData, StateData, TokenData, UploadData};
 use futures_util::{Stream, StreamExt};
@@ -713,6 +714,31 @@ impl Client {
             .in_session()
             .json(move |_| json!({"urls": urls, "source_type": "url"}));
         Ok(self.call::<UploadData>(call).await?.media)
+    }
+
+    /// Uploads what a message or a command named: the files (`~/` expanded; in batches of
+    /// [`MAX_FILES`]), then the URLs. A missing file is an error before anything is sent.
+    /// `on_batch` hears what is about to go (for a progress line).
+    pub async fn upload_sources(&self, sources: &[Source], mut on_batch: impl FnMut(&str)) -> Result<Vec<MediaInfo>> {
+        let missing: Vec<&str> =
+            sources.iter().filter_map(|s| if let Source::Missing(p) = s { Some(p.as_str()) } else { None }).collect();
+        if !missing.is_empty() {
+            return Err(ClientError::InvalidInput(format!("no such file: {}", missing.join(", "))));
+        }
+        let paths: Vec<PathBuf> =
+            sources.iter().filter_map(|s| if let Source::Path(p) = s { Some(expand_home(p)) } else { None }).collect();
+        let urls: Vec<&str> =
+            sources.iter().filter_map(|s| if let Source::Url(u) = s { Some(u.as_str()) } else { None }).collect();
+        let mut media = Vec::new();
+        for batch in paths.chunks(MAX_FILES) {
+            on_batch(&format!("Uploading {} file{}…", batch.len(), if batch.len() == 1 { "" } else { "s" }));
+            media.extend(self.upload_files(batch).await?);
+        }
+        if !urls.is_empty() {
+            on_batch(&format!("Fetching {} URL{}…", urls.len(), if urls.len() == 1 { "" } else { "s" }));
+            media.extend(self.upload_urls(&urls).await?);
+        }
+        Ok(media)
     }
 
     /// Asks the server to fetch one URL.

@@ -389,15 +389,23 @@ fn upload_args(rest: &str, exists: &impl Fn(&str) -> bool) -> Vec<Source> {
         if a.is_empty() || CONNECTORS.iter().any(|c| c.eq_ignore_ascii_case(a)) {
             continue;
         }
-        if is_url(a) {
-            out.push(Source::Url(a.to_string()));
-        } else if exists(a) {
-            out.push(Source::Path(a.to_string()));
-        } else if looks_like_path(a) {
-            out.push(Source::Missing(a.to_string()));
+        match source(a, exists) {
+            Source::Missing(_) if !looks_like_path(a) => {}
+            s => out.push(s),
         }
     }
     out
+}
+
+/// One thing named for upload: a URL, an existing file, or a missing one.
+pub fn source(arg: &str, exists: impl Fn(&str) -> bool) -> Source {
+    if is_url(arg) {
+        Source::Url(arg.to_string())
+    } else if exists(arg) {
+        Source::Path(arg.to_string())
+    } else {
+        Source::Missing(arg.to_string())
+    }
 }
 
 /// A message that is nothing but paths and URLs.
