@@ -208,12 +208,53 @@ async function main() {
       .catch(() => log("the player did not load the export's metadata (codec?)"));
     await shot(page, "05-exported.png");
 
+    begin("reload: the media are shown from the server");
+    // A new browser, or cleared storage: no thumbnails drawn from local files any more.
+    await page.evaluate(() => localStorage.removeItem("cutroom.thumbs.v1"));
+    await page.reload({ waitUntil: "domcontentloaded" });
+    await page.waitForFunction(() => document.querySelectorAll("#media-list .media-item").length === 2, null, {
+      timeout: 30_000,
+    });
+    const links = await page.$$eval("#media-list .media-item .thumb video", (vs) => vs.map((v) => v.src));
+    check(
+      links.length === 2 && links.every((l) => l.includes("/api/media/") && /[?&]sig=/.test(l)),
+      `the reloaded media bin does not show the clips from their links: ${links.length} video thumbnails`,
+    );
+    const part = await fetch(links[0].replace(/#.*$/, ""), {
+      headers: { Range: "bytes=0-99" },
+      signal: AbortSignal.timeout(30_000),
+    });
+    check(part.status === 206, `a ranged request for the media answered ${part.status}`);
+    check(part.headers.get("content-type") === "video/mp4", `the media is served as ${part.headers.get("content-type")}`);
+    const head = Buffer.from(await part.arrayBuffer());
+    check(head.length === 100 && head.subarray(4, 8).toString("latin1") === "ftyp", "the media's first bytes are not an MP4");
+    await page
+      .waitForFunction(
+        () => [...document.querySelectorAll("#media-list .thumb video")].every((v) => v.readyState >= 2),
+        null,
+        { timeout: 15_000 },
+      )
+      .then(() => log("thumbnails drawn from the media links"))
+      .catch(() => log("the media links' frames were not decoded (codec?)"));
+
+    begin("generated music plays in the page");
+    await say(page, "add some calm music");
+    await page.waitForSelector('#generated .generated-item[data-kind="music"] audio.generated-player', {
+      timeout: 10_000,
+    });
+    const music = await page.$eval("#generated audio.generated-player", (a) => a.src);
+    check(music.includes("/api/media/"), `the music player's source is not a media link: ${music}`);
+    const wav = await fetch(music, { signal: AbortSignal.timeout(30_000) });
+    check(wav.ok && /^audio\//.test(wav.headers.get("content-type") || ""), `the music link answered ${wav.status}`);
+    check(Buffer.from(await wav.arrayBuffer()).length > 10_000, "the generated music is nearly empty");
+    await shot(page, "06-reloaded.png");
+
     begin("phone-sized screen");
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(300);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     check(overflow <= 1, `the page is ${overflow}px wider than a 390px screen`);
-    await shot(page, "06-phone.png");
+    await shot(page, "07-phone.png");
 
     check(pageErrors.length === 0, `the page threw: ${pageErrors.join(" | ")}`);
     console.log(JSON.stringify({ ok: true, screenshots, download: downloadPath, seconds: (Date.now() - started) / 1000 }));

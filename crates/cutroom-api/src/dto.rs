@@ -89,6 +89,9 @@ pub struct MediaInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Object)]
     pub analysis: Option<serde_json::Value>,
+    /// A signed link to the file itself (plays in a browser, HTTP Range), valid for a day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// Upload → data.

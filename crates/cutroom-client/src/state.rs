@@ -172,6 +172,7 @@ mod tests {
             format: "wav".into(),
             analysis_status: "ready".into(),
             analysis: None,
+            url: None,
         }
     }
 

@@ -20,6 +20,7 @@ pub use config::{Config, ConfigError, Credits, ENV, Prices};
 pub use ingest::{ACCEPTED, Content, Received, clean_name, is_public};
 pub use metrics::{JobLabels, KindLabel, Metrics, RouteLabels, RouteOnly, StreamGuard};
 pub use security::{Signer, new_token, token_hash};
+pub use state::MediaFile;
 
 use cutroom_api::*;
 use cutroom_media::{MediaEntry, MediaMap, Probe};

@@ -50,6 +50,7 @@ pub fn router(app: App) -> Router {
         .route("/api/render/proxy/lambda", post(routes::render))
         .route("/api/render/proxy/lambda/{id}", get(routes::render_status).delete(routes::cancel_render))
         .route("/api/render/download/{file}", get(routes::download))
+        .route("/api/media/{account}/{media}", get(routes::media))
         .route("/", get(web::index))
         .route("/web/{*path}", get(web::asset))
         .route("/healthz", get(routes::healthz))

@@ -20,6 +20,7 @@ use cutroom_api::*;
         routes::render_status,
         routes::cancel_render,
         routes::download,
+        routes::media,
     ),
     components(schemas(
         TokenData,

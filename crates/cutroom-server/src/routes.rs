@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use cutroom_api::*;
 use futures_util::StreamExt;
+use std::collections::HashMap;
 use tower::ServiceExt;
 
 type Result<T> = std::result::Result<T, Failure>;
@@ -51,10 +52,13 @@ pub async fn balance(State(app): State<App>, caller: Caller) -> Result<Response>
 pub async fn state(
     State(app): State<App>,
     caller: Caller,
+    base: BaseUrl,
     Path((_app, _user, session)): Path<(String, String, String)>,
 ) -> Result<Response> {
     app.engine.count_usage(&caller.attribution, "state");
-    Ok(ok(app.engine.state(&caller.account, &session).await?))
+    let mut data = app.engine.state(&caller.account, &session).await?;
+    app.engine.link_media(&caller.account, &mut data.state.video_infos, &base.0);
+    Ok(ok(data))
 }
 
 #[utoipa::path(post, path = "/api/upload-video/{app}/{user}/{session}", tag = "media",
@@ -66,6 +70,7 @@ pub async fn state(
 pub async fn upload(
     State(app): State<App>,
     caller: Caller,
+    base: BaseUrl,
     Path((_app, _user, session)): Path<(String, String, String)>,
     request: Request,
 ) -> Result<Response> {
@@ -113,7 +118,9 @@ pub async fn upload(
     if received.is_empty() {
         return Err(ApiError::bad_request("no files: send multipart parts named `files`, or {\"urls\": [...]}").into());
     }
-    Ok(ok(app.engine.store_uploads(&caller.account, &session, received).await?))
+    let mut data = app.engine.store_uploads(&caller.account, &session, received).await?;
+    app.engine.link_media(&caller.account, &mut data.media, &base.0);
+    Ok(ok(data))
 }
 
 #[utoipa::path(post, path = "/api/render/proxy/lambda", tag = "render", request_body = RenderRequest,
@@ -148,20 +155,74 @@ pub async fn cancel_render(State(app): State<App>, caller: Caller, Path(id): Pat
 pub async fn download(
     State(app): State<App>,
     Path(file): Path<String>,
-    Query(query): Query<std::collections::HashMap<String, String>>,
+    Query(query): Query<HashMap<String, String>>,
     request: Request,
 ) -> Result<Response> {
-    let (Some(expires), Some(sig)) = (query.get("expires").and_then(|e| e.parse::<i64>().ok()), query.get("sig"))
-    else {
-        return Err(ApiError::new(ErrorCode::Unauthorized, "this download link is missing its signature").into());
-    };
+    let (expires, sig) = signature(&query, "download")?;
     let job = file.strip_suffix(".mp4").unwrap_or(&file);
     let path = app.engine.download(job, expires, sig).await?;
-    let served = tower_http::services::ServeFile::new_with_mime(path, &"video/mp4".parse().expect("a mime type"))
+    send_file(path, "video/mp4", request).await
+}
+
+/// The `expires` and `sig` of a signed link.
+fn signature<'q>(query: &'q HashMap<String, String>, what: &str) -> Result<(i64, &'q str)> {
+    match (query.get("expires").and_then(|e| e.parse::<i64>().ok()), query.get("sig")) {
+        (Some(expires), Some(sig)) => Ok((expires, sig)),
+        _ => Err(ApiError::new(ErrorCode::Unauthorized, format!("this {what} link is missing its signature")).into()),
+    }
+}
+
+/// A stored file, with Range requests, as `mime`.
+async fn send_file(path: std::path::PathBuf, mime: &str, request: Request) -> Result<Response> {
+    let mime = mime.parse().map_err(|_| ApiError::internal(format!("not a content type: {mime}")))?;
+    let served = tower_http::services::ServeFile::new_with_mime(path, &mime)
         .oneshot(request)
         .await
         .map_err(|e| ApiError::internal(format!("sending the file: {e}")))?;
     Ok(served.into_response())
+}
+
+#[utoipa::path(get, path = "/api/media/{account}/{media}", tag = "media",
+    params(("account" = String, Path), ("media" = String, Path), ("expires" = i64, Query), ("sig" = String, Query)),
+    responses((status = 200, description = "The file, as its content type (Range requests supported); the `url` of a media entry"),
+              (status = 206, description = "Part of the file"), (status = 401, description = "code 1001: link invalid or expired"),
+              (status = 404, description = "code 1002: no such media")))]
+pub async fn media(
+    State(app): State<App>,
+    Path((account, media)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+    request: Request,
+) -> Result<Response> {
+    let (expires, sig) = signature(&query, "media")?;
+    let file = app.engine.media_file(&account, &media, expires, sig).await?;
+    let mut served = send_file(file.path, file.mime, request).await?;
+    // Uploaded bytes are shown, never run: no sniffing, no scripts, no same-origin access.
+    let headers = served.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
+    headers.insert(header::CONTENT_SECURITY_POLICY, header::HeaderValue::from_static("sandbox; default-src 'none'"));
+    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, max-age=3600"));
+    headers.insert(header::CONTENT_DISPOSITION, content_disposition(&file.name));
+    Ok(served)
+}
+
+/// `inline` with the file's name, ASCII-safe (`filename`) and in full (`filename*`).
+fn content_disposition(name: &str) -> header::HeaderValue {
+    let ascii: String = name
+        .chars()
+        .map(|c| if (c.is_ascii_graphic() || c == ' ') && !matches!(c, '"' | '\\' | ';') { c } else { '_' })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    header::HeaderValue::from_str(&format!("inline; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))
+        .unwrap_or_else(|_| header::HeaderValue::from_static("inline"))
 }
 
 /// Longest message `/run_sse` accepts.

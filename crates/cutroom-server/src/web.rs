@@ -29,10 +29,10 @@ fn file(path: &str, if_none_match: Option<&HeaderValue>) -> Response {
             (header::CACHE_CONTROL, "no-cache".to_string()),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
             // Scripts and styles only from here; pictures and video also from local blobs
-            // (thumbnails) and the download links, which may name another host.
+            // (thumbnails), the media and download links, which may name another host.
             (
                 header::CONTENT_SECURITY_POLICY,
-                "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: https: http:; \
+                "default-src 'self'; img-src 'self' blob: data: https: http:; media-src 'self' blob: https: http:; \
                  connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
                     .to_string(),
             ),

@@ -4,7 +4,7 @@
 import { ApiError, Client, loadChat, saveChat } from "/web/api.js";
 import { ChatView, appendLinked } from "/web/chat.js";
 import { strings, uiLanguage } from "/web/i18n.js";
-import { MediaBin, formatBytes, formatDuration, icon } from "/web/media.js";
+import { MediaBin, formatBytes, formatDuration, icon, safeUrl } from "/web/media.js";
 import { formatMs, renderTimeline } from "/web/timeline.js";
 
 const lang = uiLanguage();
@@ -675,10 +675,25 @@ function renderGenerated(generated, infos) {
     const line = document.createElement("span");
     line.className = "generated-line";
     line.textContent = generatedLine(g, infos);
-    const note = document.createElement("span");
-    note.className = "generated-note";
-    note.textContent = w.noPlayer;
-    text.append(line, note);
+    text.append(line);
+    const info = g.media_id ? infos.find((m) => m.media_id === g.media_id) : null;
+    const url = info ? safeUrl(info.url) : null;
+    if (url && (kind === "audio" || kind === "video")) {
+      // Played from the media's signed link; nothing loads until asked.
+      const player = document.createElement(kind);
+      player.controls = true;
+      player.preload = kind === "video" ? "metadata" : "none";
+      if (kind === "video") player.playsInline = true;
+      player.className = "generated-player";
+      player.src = url;
+      player.setAttribute("aria-label", line.textContent);
+      text.append(player);
+    } else {
+      const note = document.createElement("span");
+      note.className = "generated-note";
+      note.textContent = w.noPlayer;
+      text.append(note);
+    }
     li.append(icon(kind), text);
     ui.generated.append(li);
   }

@@ -1,6 +1,7 @@
 // The media bin: drag-and-drop and a file picker, one upload request per file (each with
-// its own progress bar), thumbnails captured in the page from the local file, the
-// session's media from its state, and per-file errors that stay until dismissed.
+// its own progress bar), thumbnails captured in the page from the local file (or shown
+// from the media's signed link), the session's media from its state, and per-file errors
+// that stay until dismissed.
 
 import { ApiError } from "/web/api.js";
 
@@ -131,6 +132,17 @@ function imageThumb(file) {
     img.onerror = () => finish(null);
     img.src = url;
   });
+}
+
+/** A media link from the state, if it is one this page may load (http(s) or same-origin). */
+export function safeUrl(url) {
+  if (typeof url !== "string") return null;
+  try {
+    const u = new URL(url, location.href);
+    return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
+  } catch {
+    return null;
+  }
 }
 
 /** What a local file probably is, from its type and name (the server decides for real). */
@@ -349,6 +361,32 @@ export class MediaBin {
     for (const m of this.known) list.append(this.item(m));
   }
 
+  /** The picture of a media entry: the thumbnail drawn at upload, else the file itself
+   *  from its signed link (an image, or a video's frame at 1 s), else an icon. */
+  thumb(m) {
+    const fallback = () => icon(m.kind in ICONS ? m.kind : "file", "icon thumb-icon");
+    const src = this.thumbs[m.media_id] || (m.kind === "image" ? safeUrl(m.url) : null);
+    if (src) {
+      const img = document.createElement("img");
+      img.src = src;
+      img.alt = "";
+      img.decoding = "async";
+      img.loading = "lazy";
+      img.addEventListener("error", () => img.replaceWith(fallback()), { once: true });
+      return img;
+    }
+    const url = m.kind === "video" ? safeUrl(m.url) : null;
+    if (!url) return fallback();
+    const v = document.createElement("video");
+    v.muted = true;
+    v.playsInline = true;
+    v.preload = "metadata";
+    v.setAttribute("aria-hidden", "true");
+    v.addEventListener("error", () => v.replaceWith(fallback()), { once: true });
+    v.src = `${url}#t=1`;
+    return v;
+  }
+
   item(m) {
     const w = this.words;
     const li = document.createElement("li");
@@ -357,16 +395,7 @@ export class MediaBin {
     li.setAttribute("data-kind", m.kind);
     const fig = document.createElement("div");
     fig.className = "thumb";
-    const thumb = this.thumbs[m.media_id];
-    if (thumb) {
-      const img = document.createElement("img");
-      img.src = thumb;
-      img.alt = "";
-      img.decoding = "async";
-      fig.append(img);
-    } else {
-      fig.append(icon(m.kind in ICONS ? m.kind : "file", "icon thumb-icon"));
-    }
+    fig.append(this.thumb(m));
     const info = document.createElement("div");
     info.className = "media-info";
     const name = document.createElement("span");

@@ -121,6 +121,10 @@ async fn plain_words_edit_make_music_swap_undo_and_export() {
     assert!(generated[0]["meta"]["beats_ms"].as_array().is_some_and(|b| b.len() > 4));
     let wav = st["state"]["video_infos"].as_array().unwrap().iter().find(|m| m["media_id"] == music["src"]).unwrap();
     assert!((wav["duration_ms"].as_i64().unwrap() - 6000).abs() <= 50, "the music lasts as long as the video: {wav}");
+    // The generated music plays from its link.
+    let r = s.http.get(wav["url"].as_str().expect("a media link")).send().await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["content-type"].to_str().unwrap()), (200, "audio/wav"));
+    assert_eq!(&r.bytes().await.unwrap()[..4], b"RIFF");
     let after_first = st["state"]["draft_version"].as_i64().unwrap();
 
     // 2. Swap.

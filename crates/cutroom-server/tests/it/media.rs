@@ -147,3 +147,71 @@ async fn a_stream_cut_off_midway_keeps_nothing() {
     assert!(s.state(&t, &sid).await["state"]["video_infos"].as_array().unwrap().is_empty());
     s.stop().await;
 }
+
+#[tokio::test]
+async fn media_play_from_signed_links_and_nothing_else_opens_them() {
+    let s = Server::start().await;
+    let t = s.token().await;
+    let sid = s.session(&t).await;
+    let (status, v) = s.upload(&t, &sid, &[("a clip.mp4", bytes(&clip())), ("poster.png", bytes(&still()))]).await;
+    assert_eq!(status, 200, "{v}");
+    let uploaded = v["data"]["media"][0]["url"].as_str().expect("the upload answer links the file").to_string();
+    let state = s.state(&t, &sid).await;
+    let infos = state["state"]["video_infos"].as_array().unwrap();
+    let link = |i: usize| infos[i]["url"].as_str().expect("the state links each file").to_string();
+    // The same link within the hour, so a page that refreshes keeps its cache.
+    assert_eq!(link(0), uploaded);
+    assert!(link(0).starts_with(&s.base) && link(0).contains("/api/media/"), "{}", link(0));
+
+    // The whole file, as what it is, never to be run.
+    let r = s.http.get(link(0)).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let h = r.headers().clone();
+    assert_eq!(h["content-type"], "video/mp4");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert!(h["content-security-policy"].to_str().unwrap().starts_with("sandbox"));
+    assert_eq!(h["content-disposition"], "inline; filename=\"a clip.mp4\"; filename*=UTF-8''a%20clip.mp4");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), bytes(&clip()));
+    // Part of it (what a video element asks for).
+    let r = s.http.get(link(0)).header("range", "bytes=4-7").send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 206);
+    assert_eq!(&r.bytes().await.unwrap()[..], b"ftyp");
+    let r = s.http.get(link(1)).send().await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["content-type"].to_str().unwrap()), (200, "image/png"));
+
+    // A link changed in any part opens nothing.
+    let refused = |url: String| {
+        let http = s.http.clone();
+        async move {
+            let r = http.get(&url).send().await.unwrap();
+            let status = r.status().as_u16();
+            let body: Value = r.json().await.unwrap();
+            (status, body["code"].as_i64())
+        }
+    };
+    let mut tampered = link(0);
+    let last = if tampered.ends_with('0') { "1" } else { "0" };
+    tampered.replace_range(tampered.len() - 1.., last);
+    assert_eq!(refused(tampered).await, (401, Some(1001)));
+    let other_media = {
+        let (a, b) = (infos[0]["media_id"].as_str().unwrap(), infos[1]["media_id"].as_str().unwrap());
+        link(0).replace(a, b)
+    };
+    assert_eq!(refused(other_media).await, (401, Some(1001)));
+    let unsigned = link(0).split('?').next().unwrap().to_string();
+    assert_eq!(refused(unsigned).await, (401, Some(1001)));
+    let expires: i64 = link(0).split("expires=").nth(1).unwrap().split('&').next().unwrap().parse().unwrap();
+    let earlier = link(0).replace(&format!("expires={expires}"), &format!("expires={}", expires - 7200));
+    assert_eq!(refused(earlier).await, (401, Some(1001)));
+
+    // Another account's link to the same file names that account, and its own links
+    // name only its own files.
+    let t2 = s.token().await;
+    let sid2 = s.session(&t2).await;
+    let (_, v2) = s.upload(&t2, &sid2, &[("theirs.png", bytes(&still()))]).await;
+    let theirs = v2["data"]["media"][0]["url"].as_str().unwrap().to_string();
+    let mine_id = infos[1]["media_id"].as_str().unwrap();
+    let their_id = v2["data"]["media"][0]["media_id"].as_str().unwrap();
+    assert_eq!(refused(theirs.replace(their_id, mine_id)).await, (401, Some(1001)));
+    s.stop().await;
+}

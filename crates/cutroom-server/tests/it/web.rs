@@ -72,7 +72,14 @@ async fn the_studio_edits_and_exports_in_a_browser() {
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     let last: Value = serde_json::from_str(stdout.lines().last().unwrap_or("{}")).unwrap_or(Value::Null);
     assert_eq!(last["ok"], json!(true), "{stdout}\n{}", output.stderr);
-    for name in ["01-connected.png", "03-uploaded.png", "04-after-turn.png", "05-exported.png", "06-phone.png"] {
+    for name in [
+        "01-connected.png",
+        "03-uploaded.png",
+        "04-after-turn.png",
+        "05-exported.png",
+        "06-reloaded.png",
+        "07-phone.png",
+    ] {
         assert!(shots.join(name).metadata().is_ok_and(|m| m.len() > 1000), "screenshot {name}");
     }
     let probe = cutroom_testkit::probe(&out).expect("the downloaded MP4");
